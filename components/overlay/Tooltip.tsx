@@ -1,0 +1,73 @@
+import { useLayoutEffect, useRef } from 'react';
+import { arrow, autoUpdate, computePosition, flip, offset, shift, type Placement } from '@floating-ui/dom';
+import type { TooltipView } from '../../lib/content/coach';
+
+const SIDE: Record<string, string> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
+
+/** A labelled, non-modal dialog next to its target. Showing it never steals focus from the CRM. */
+export function Tooltip({ view }: { view: TooltipView }) {
+  const floating = useRef<HTMLDivElement>(null);
+  const arrowRef = useRef<HTMLDivElement>(null);
+
+  useLayoutEffect(() => {
+    const el = floating.current;
+    const arrowEl = arrowRef.current;
+    if (!el || !arrowEl) return;
+    const update = () => {
+      void computePosition(view.element, el, {
+        strategy: 'fixed',
+        placement: (view.placement === 'auto' ? 'bottom' : view.placement) as Placement,
+        // flip -> shift -> arrow last, as floating-ui recommends.
+        middleware: [offset(10), flip(), shift({ padding: 8 }), arrow({ element: arrowEl })],
+      }).then(({ x, y, placement, middlewareData }) => {
+        Object.assign(el.style, { left: `${x}px`, top: `${y}px` });
+        el.dataset.placement = placement;
+        const a = middlewareData.arrow;
+        const side = SIDE[placement.split('-')[0]!]!;
+        Object.assign(arrowEl.style, {
+          left: a?.x != null ? `${a.x}px` : '',
+          top: a?.y != null ? `${a.y}px` : '',
+          [side]: '-5px',
+        });
+      });
+    };
+    // autoUpdate follows scroll, resize and layout shifts; its cleanup runs on hide.
+    return autoUpdate(view.element, el, update);
+  }, [view.element, view.placement]);
+
+  const titleId = `${view.domId}-title`;
+  const textId = `${view.domId}-text`;
+  return (
+    <div
+      ref={floating}
+      id={view.domId}
+      className="tooltip"
+      role="dialog"
+      aria-labelledby={view.title ? titleId : textId}
+      aria-describedby={view.title ? textId : undefined}
+      data-rule={view.id}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          view.onDismiss();
+        }
+      }}
+    >
+      {view.title && (
+        <p className="title" id={titleId}>
+          {view.title}
+        </p>
+      )}
+      <p className="text" id={textId}>
+        {view.text}
+      </p>
+      <div className="actions">
+        <button type="button" className="dismiss" onClick={view.onDismiss}>
+          Got it
+        </button>
+      </div>
+      <div ref={arrowRef} className="arrow" aria-hidden="true" />
+    </div>
+  );
+}

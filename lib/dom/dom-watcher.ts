@@ -1,0 +1,79 @@
+/**
+ * One MutationObserver for the page and every open shadow root, coalesced to at most one pass per
+ * animation frame. A pass sees only what changed: added subtrees are scanned for new shadow roots
+ * and iframes; the caller decides what to re-check. The observer is connected only while the
+ * caller says something is pending (`setActive`), so an idle page costs nothing.
+ */
+import { RootRegistry, type SearchRoot } from './root-registry';
+
+export interface DomWatcherOptions {
+  document: Document;
+  signal: AbortSignal;
+  /** Runs at most once per frame after DOM changes (or after `schedule()`). */
+  onPass: () => void;
+  requestFrame?: (cb: () => void) => unknown;
+}
+
+export class DomWatcher {
+  readonly registry: RootRegistry;
+  private readonly observer: MutationObserver;
+  private readonly added = new Set<Node>();
+  private frameRequested = false;
+  private active = false;
+  private readonly requestFrame: (cb: () => void) => unknown;
+
+  constructor(private readonly options: DomWatcherOptions) {
+    const view = options.document.defaultView ?? globalThis;
+    this.requestFrame = options.requestFrame ?? ((cb) => view.requestAnimationFrame(cb));
+    this.observer = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) this.added.add(n);
+      this.schedule();
+    });
+    this.registry = new RootRegistry(options.document, (root) => this.observe(root));
+    options.signal.addEventListener('abort', () => this.observer.disconnect(), { once: true });
+  }
+
+  private observe(root: SearchRoot): void {
+    if (!this.active || this.options.signal.aborted) return;
+    // childList + characterData: elements appearing/disappearing and text changing (heading probes).
+    // No attributes: on a storming list view they are most of the records and rarely matter.
+    this.observer.observe(root, { childList: true, subtree: true, characterData: true });
+  }
+
+  /** Connect while something is pending; disconnect when nothing is. */
+  setActive(active: boolean): void {
+    if (active === this.active || this.options.signal.aborted) return;
+    this.active = active;
+    if (active) {
+      // Anything may have changed while we were not looking: rescan once, then observe all roots.
+      this.registry.scan(this.options.document);
+      for (const root of this.registry.roots) this.observe(root);
+    } else {
+      this.observer.disconnect();
+      this.added.clear();
+    }
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Ask for a pass on the next frame (coalesced with mutation-triggered ones). */
+  schedule(): void {
+    if (this.frameRequested || this.options.signal.aborted) return;
+    this.frameRequested = true;
+    this.requestFrame(() => {
+      this.frameRequested = false;
+      if (this.options.signal.aborted) return;
+      for (const node of this.added) if (node.isConnected) this.registry.scan(node);
+      this.added.clear();
+      this.registry.refresh();
+      try {
+        this.options.onPass();
+      } catch (error) {
+        // Never into the page: a bug in a pass must not break the CRM.
+        console.debug('[crm-coach] pass failed', error);
+      }
+    });
+  }
+}

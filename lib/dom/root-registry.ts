@@ -1,0 +1,73 @@
+/**
+ * The set of DOM trees we search: the document, every open shadow root (Salesforce Lightning
+ * renders most fields inside them) and the documents of same-origin iframes (Dynamics 365).
+ *
+ * Kept incrementally: one full scan at start, then only the subtrees that mutations added
+ * (dom-watcher.ts feeds them in), because walking a 20k-node page for every lookup costs
+ * milliseconds we do not have.
+ */
+export type SearchRoot = Document | ShadowRoot;
+
+export class RootRegistry {
+  readonly roots = new Set<SearchRoot>();
+  /** Custom elements seen before they had a shadow root (not yet upgraded); re-checked per pass. */
+  private readonly unupgraded = new Set<Element>();
+
+  constructor(
+    readonly document: Document,
+    /** Called for each root found after the first, so the watcher can observe it too. */
+    private readonly onRoot: (root: SearchRoot) => void = () => {},
+  ) {
+    this.add(document);
+  }
+
+  private add(root: SearchRoot): void {
+    if (this.roots.has(root)) return;
+    this.roots.add(root);
+    this.onRoot(root);
+    this.scan(root);
+  }
+
+  /** Look for shadow roots and iframes in a subtree (the node itself included). */
+  scan(node: Node): void {
+    const doc = node.ownerDocument ?? (node as Document);
+    const walker = doc.createTreeWalker(node, NodeFilter.SHOW_ELEMENT);
+    for (let el = (node.nodeType === Node.ELEMENT_NODE ? node : walker.nextNode()) as Element | null; el; el = walker.nextNode() as Element | null) {
+      this.inspect(el);
+    }
+  }
+
+  private inspect(el: Element): void {
+    if (el.shadowRoot) this.add(el.shadowRoot);
+    else if (el.localName.includes('-')) this.unupgraded.add(el);
+    if (el.localName === 'iframe' || el.localName === 'frame') {
+      const doc = sameOriginDocument(el as HTMLIFrameElement);
+      if (doc) this.add(doc);
+    }
+  }
+
+  /** Re-check custom elements that had no shadow root yet; drop roots that left the page. */
+  refresh(): void {
+    for (const el of this.unupgraded) {
+      if (!el.isConnected) this.unupgraded.delete(el);
+      else if (el.shadowRoot) {
+        this.unupgraded.delete(el);
+        this.add(el.shadowRoot);
+      }
+    }
+    for (const root of this.roots) {
+      if (root === this.document) continue;
+      const host = root instanceof ShadowRoot ? root.host : (root as Document).defaultView?.frameElement;
+      if (!host || !host.isConnected) this.roots.delete(root);
+    }
+  }
+}
+
+export function sameOriginDocument(frame: HTMLIFrameElement): Document | null {
+  try {
+    const doc = frame.contentDocument;
+    return doc && doc.documentElement ? doc : null;
+  } catch {
+    return null; // cross-origin
+  }
+}

@@ -1,0 +1,23 @@
+/** Zod at the trust boundary: the background parses every incoming message with these. */
+import { z } from 'zod';
+import { SIGNAL_TYPES } from './messages';
+
+const packId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
+const screenId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/).max(130);
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*\.[a-z]+#[a-z0-9]+(-[a-z0-9]+)*$/)
+  .max(200);
+
+export const signalInputSchema = z.strictObject({
+  type: z.enum(SIGNAL_TYPES),
+  pack: packId,
+  screen: screenId,
+  rule: ruleId,
+});
+
+export const messageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('rules:get') }),
+  z.strictObject({ type: z.literal('overlay:load') }),
+  z.strictObject({ type: z.literal('signal:record'), signal: signalInputSchema }),
+]);

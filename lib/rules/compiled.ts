@@ -1,0 +1,126 @@
+/**
+ * The compiled rule bundle: plain, serializable JSON that the background hands to content scripts.
+ * No zod and no YAML here, so the content script stays small. Built by compile.ts.
+ *
+ *   CompiledBundle
+ *   └─ packs[]: CompiledPack            one per content-rules/<pack>/
+ *      ├─ hosts[]                       { scheme, host, wildcard } from pack.yaml
+ *      ├─ screens[]: CompiledScreen     sorted by id; the matching screen with the most specific
+ *      │   └─ url[]: CompiledUrl        matching URL (plus probes) wins, ties by id (match-screen.ts)
+ *      └─ rules[]: CompiledRule         each names its screen; `source` is the reverse map
+ *                                       ("why did this show?" -> file:line)
+ */
+export type Text = string | Record<string, string>;
+
+export interface SourceRef {
+  file: string; // path relative to content-rules/, e.g. "demo/contact-list.tooltips.yaml"
+  line: number;
+}
+
+export interface CompiledHost {
+  scheme: 'https' | 'http';
+  host: string; // without the "*." prefix
+  wildcard: boolean; // true: any subdomain of host (and host itself)
+}
+
+/** A RegExp as source + flags; built once per page. Linear-time by construction (url-pattern.ts). */
+export interface CompiledRegExp {
+  source: string;
+  flags: string;
+}
+
+export interface CompiledUrl {
+  path?: CompiledRegExp;
+  hash?: CompiledRegExp;
+  /** [name, pattern | true (present) | false (absent)] */
+  query?: Array<[string, CompiledRegExp | boolean]>;
+  /** Higher is more specific: literal characters, then parameters, then wildcards. */
+  specificity: number;
+}
+
+export interface TargetStrategy {
+  css?: string;
+  role?: string;
+  name?: string;
+  label?: string;
+  text?: string;
+  within?: string;
+  nth?: number;
+}
+
+export interface CompiledProbe {
+  kind: 'exists' | 'absent';
+  target: TargetStrategy[];
+}
+
+export interface CompiledScreen {
+  id: string; // "demo/contact-list"
+  title: Text;
+  url: CompiledUrl[];
+  probes: CompiledProbe[];
+  source: SourceRef;
+}
+
+export interface CompiledTooltip {
+  kind: 'tooltip';
+  id: string; // "demo/contact-list.tooltips#search"
+  screen: string;
+  target: TargetStrategy[];
+  title?: Text;
+  text: Text;
+  placement: 'top' | 'bottom' | 'left' | 'right' | 'auto';
+  ifMissing: { wait: number; then: 'skip' };
+  source: SourceRef;
+}
+
+export type CompiledRule = CompiledTooltip;
+
+export interface CompiledPack {
+  id: string; // folder name
+  name: Text;
+  version: string;
+  crm: string;
+  hosts: CompiledHost[];
+  locales: string[];
+  defaultLocale: string;
+  screens: CompiledScreen[];
+  rules: CompiledRule[];
+}
+
+export interface CompiledBundle {
+  format: 1;
+  packs: CompiledPack[];
+}
+
+/** Does a pack host pattern cover this URL's scheme and hostname? */
+export function hostMatches(pattern: CompiledHost, protocol: string, hostname: string): boolean {
+  if (protocol.replace(/:$/, '') !== pattern.scheme) return false;
+  const host = hostname.toLowerCase();
+  if (host === pattern.host) return true;
+  return pattern.wildcard && host.endsWith(`.${pattern.host}`);
+}
+
+/** The Chrome match pattern for a host, for the manifest's content_scripts and host_permissions. */
+export function toMatchPattern(h: CompiledHost): string {
+  return `${h.scheme}://${h.wildcard ? '*.' : ''}${h.host}/*`;
+}
+
+/** The packs that run on a URL: what the background sends to one tab. */
+export function packsForUrl(bundle: CompiledBundle, url: URL): CompiledPack[] {
+  return bundle.packs.filter((p) => p.hosts.some((h) => hostMatches(h, url.protocol, url.hostname)));
+}
+
+/** Pick the text for a locale: exact tag, then its language, then the pack default, then any. */
+export function localize(text: Text, locale: string, fallback = 'en'): string {
+  if (typeof text === 'string') return text;
+  const language = locale.split('-')[0]!;
+  return (
+    text[locale] ??
+    text[language] ??
+    // Norwegian: "no" and "nn" readers are better served by bokmål than by English.
+    (language === 'no' || language === 'nn' ? text.nb : undefined) ??
+    text[fallback] ??
+    Object.values(text)[0] ??
+    ''
+  );
+}

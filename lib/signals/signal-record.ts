@@ -1,0 +1,23 @@
+/**
+ * The stored signal: anonymized by construction. Every field is an enum, an id that comes from
+ * the rule files (checked against the loaded packs before storing), a version, or the day.
+ * There is deliberately no field that could hold page text, a URL or a record id.
+ */
+import { z } from 'zod';
+import { SIGNAL_TYPES } from '../messages';
+
+export const signalRecordSchema = z.strictObject({
+  type: z.enum(SIGNAL_TYPES),
+  /** UTC day, "2026-11-28": no finer time is kept. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  crm: z.string().regex(/^[a-z0-9-]+$/).max(32),
+  pack: z.string().regex(/^[a-z0-9-]+$/).max(64),
+  packVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
+  screen: z.string().regex(/^[a-z0-9/-]+$/).max(130),
+  rule: z.string().regex(/^[a-z0-9/.#-]+$/).max(200),
+  extensionVersion: z.string().regex(/^\d+(\.\d+){0,3}$/),
+});
+
+export type SignalRecord = z.infer<typeof signalRecordSchema>;
+
+export const dayOf = (now: Date): string => now.toISOString().slice(0, 10);

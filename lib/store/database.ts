@@ -1,0 +1,52 @@
+/**
+ * The one module that owns the IndexedDB schema. Nothing else calls openDB.
+ *
+ *   crm-coach (version 1)
+ *   └─ signals   key: auto-increment id   value: SignalRecord   index: by-day (day)
+ *
+ * Upgrades are additive and run in order from any earlier version (see `upgrade`).
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { SignalRecord } from '../signals/signal-record';
+
+export const DB_NAME = 'crm-coach';
+export const DB_VERSION = 1;
+
+export interface StoredSignal extends SignalRecord {
+  id?: number;
+}
+
+export interface CoachDB extends DBSchema {
+  signals: {
+    key: number;
+    value: StoredSignal;
+    indexes: { 'by-day': string };
+  };
+}
+
+export type CoachDatabase = IDBPDatabase<CoachDB>;
+
+export function openCoachDb(): Promise<CoachDatabase> {
+  return openDB<CoachDB>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        const signals = db.createObjectStore('signals', { keyPath: 'id', autoIncrement: true });
+        signals.createIndex('by-day', 'day');
+      }
+    },
+  });
+}
+
+/** Store signals in one transaction; resolves when it committed. */
+export async function addSignals(db: CoachDatabase, records: readonly SignalRecord[]): Promise<void> {
+  const tx = db.transaction('signals', 'readwrite');
+  await Promise.all([...records.map((r) => tx.store.add({ ...r })), tx.done]);
+}
+
+export function countSignals(db: CoachDatabase): Promise<number> {
+  return db.count('signals');
+}
+
+export function listSignals(db: CoachDatabase): Promise<StoredSignal[]> {
+  return db.getAll('signals');
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { defineConfig, type WxtViteConfig } from 'wxt';
+import { compileRules } from './lib/rules/compile';
+import { formatDiagnostic } from './lib/rules/diagnostics';
+import { readRuleFiles } from './lib/rules/read-rule-files';
+import { toMatchPattern, type CompiledBundle } from './lib/rules/compiled';
+
+const RULES_DIR = resolve(import.meta.dirname, 'content-rules');
+const VIRTUAL_ID = 'virtual:crm-coach/packs';
+
+/** Compile content-rules/ once per build; any error fails the build with every diagnostic. */
+function compileBundledPacks(): CompiledBundle {
+  const { bundle, diagnostics } = compileRules(readRuleFiles(RULES_DIR));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  for (const d of diagnostics) console.error(formatDiagnostic({ ...d, file: `content-rules/${d.file}` }));
+  if (errors.length > 0) throw new Error(`content-rules: ${errors.length} error(s), see above`);
+  return bundle;
+}
+
+let compiled: CompiledBundle | undefined;
+const bundledPacks = () => (compiled ??= compileBundledPacks());
+const hostPatterns = () => [...new Set(bundledPacks().packs.flatMap((p) => p.hosts.map(toMatchPattern)))].sort();
+
+const packsPlugin = (): NonNullable<WxtViteConfig['plugins']>[number] => ({
+  name: 'crm-coach:packs',
+  resolveId: (id) => (id === VIRTUAL_ID ? `\0${VIRTUAL_ID}` : undefined),
+  load(id) {
+    if (id !== `\0${VIRTUAL_ID}`) return undefined;
+    compiled = undefined; // rebuilds (wxt dev) pick up edited rule files
+    return `export default ${JSON.stringify(bundledPacks())};`;
+  },
+});
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [packsPlugin()] }),
+  manifest: ({ browser }) => ({
+    name: 'CRM Coach',
+    description: 'Tips and walkthroughs inside your CRM, with anonymous-by-design friction signals.',
+    // storage: settings; scripting: inject the overlay only when something is shown.
+    permissions: ['storage', 'scripting'],
+    host_permissions: hostPatterns(),
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'crm-coach@crm-coach.dev',
+          strict_min_version: '128.0',
+          data_collection_permissions: { required: ['none'] },
+        },
+      },
+    }),
+  }),
+  hooks: {
+    'entrypoints:resolved': (_wxt, entrypoints) => {
+      // The content script runs on exactly the hosts the packs declare.
+      for (const e of entrypoints) if (e.type === 'content-script') e.options.matches = hostPatterns();
+    },
+  },
+});
