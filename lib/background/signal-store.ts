@@ -29,6 +29,13 @@ export class SignalStore {
   }
 
   async add(records: readonly SignalRecord[]): Promise<void> {
-    await addSignals(await this.connection(), records);
+    try {
+      await addSignals(await this.connection(), records);
+    } catch (error) {
+      // A connection closed under us (no close event fires for every cause): reopen once, retry.
+      if ((error as DOMException)?.name !== 'InvalidStateError') throw error;
+      this.db = null;
+      await addSignals(await this.connection(), records);
+    }
   }
 }

@@ -32,6 +32,8 @@ export interface SourceFile {
 export interface CompileResult {
   bundle: CompiledBundle;
   diagnostics: Diagnostic[];
+  /** Build-time facts the runtime bundle leaves out: each screen's test URLs (for the matrix test). */
+  testUrls: Record<string, string[]>;
 }
 
 interface ParsedFile {
@@ -206,6 +208,7 @@ export function compileRules(files: SourceFile[]): CompileResult {
   };
 
   const packs: CompiledPack[] = [];
+  const testUrls: Record<string, string[]> = {};
   for (const [packId, parsedFiles] of byPack) {
     const packFile = parsedFiles.find((f) => f.kind === 'pack');
     if (!packFile) {
@@ -224,14 +227,18 @@ export function compileRules(files: SourceFile[]): CompileResult {
     const screenFiles = new Map<string, { parsed: ParsedFile; data: ScreenFile }>();
     for (const parsed of parsedFiles.filter((f) => f.kind === 'screen')) {
       const data = validate(parsed, FILE_KINDS.screen.schema) as ScreenFile | undefined;
-      if (!data) continue;
+      // URL patterns are checked even when the file has other errors, so one run reports all.
+      const raw = parsed.doc.toJS() as { url?: unknown } | null;
+      const matchers = (data?.url ?? (Array.isArray(raw?.url) ? raw.url : [])) as Array<Partial<ScreenFile['url'][number]> | null>;
       const url: CompiledUrl[] = [];
-      let ok = true;
-      data.url.forEach((m, i) => {
+      let ok = data !== undefined;
+      matchers.forEach((m, i) => {
+        if (!m || typeof m !== 'object') return;
         const compiled: CompiledUrl = { specificity: 0 };
-        const part = (kind: 'path' | 'hash', pattern: string | undefined) => {
-          if (pattern === undefined) return;
-          const r = compileUrlPattern(pattern, { kind, ignoreCase: m.ignoreCase });
+        const ignoreCase = m.ignoreCase === true;
+        const part = (kind: 'path' | 'hash', pattern: unknown) => {
+          if (typeof pattern !== 'string') return;
+          const r = compileUrlPattern(pattern, { kind, ignoreCase });
           if (r.ok) {
             compiled[kind] = r.regexp;
             compiled.specificity += r.specificity;
@@ -243,7 +250,7 @@ export function compileRules(files: SourceFile[]): CompileResult {
         };
         part('path', m.path);
         part('hash', m.hash);
-        if (m.query) {
+        if (m.query && typeof m.query === 'object') {
           compiled.query = [];
           for (const [name, value] of Object.entries(m.query)) {
             if (typeof value === 'boolean') {
@@ -251,7 +258,8 @@ export function compileRules(files: SourceFile[]): CompileResult {
               compiled.specificity += 5;
               continue;
             }
-            const r = compileUrlPattern(value, { kind: 'value', ignoreCase: m.ignoreCase });
+            if (typeof value !== 'string') continue;
+            const r = compileUrlPattern(value, { kind: 'value', ignoreCase });
             if (r.ok) {
               compiled.query.push([name, r.regexp]);
               compiled.specificity += 5 + r.specificity;
@@ -262,13 +270,13 @@ export function compileRules(files: SourceFile[]): CompileResult {
             }
           }
         }
-        if (!m.path && !m.hash && !m.query) {
+        if (data && !m.path && !m.hash && !m.query) {
           ok = false;
           report(parsed.file.path, locate(parsed, ['url', i]), formatJsonPath(['url', i]), 'give at least one of path, hash or query');
         }
         url.push(compiled);
       });
-      if (!ok) continue;
+      if (!ok || !data) continue;
       const probes: CompiledProbe[] = (data.probes ?? []).map((p) =>
         p.exists ? { kind: 'exists', target: asList(p.exists) } : { kind: 'absent', target: asList(p.absent!) },
       );
@@ -280,6 +288,7 @@ export function compileRules(files: SourceFile[]): CompileResult {
         source: { file: parsed.file.path, line: 1 },
       };
       screens.push(screen);
+      testUrls[screen.id] = data.testUrls;
       screenFiles.set(parsed.stem, { parsed, data });
     }
 
@@ -318,23 +327,24 @@ export function compileRules(files: SourceFile[]): CompileResult {
 
     // Rules.
     const rules: CompiledTooltip[] = [];
+    const allScreenStems = parsedFiles.filter((f) => f.kind === 'screen').map((f) => f.stem);
     for (const parsed of parsedFiles.filter((f) => f.kind === 'tooltips')) {
-      if (!screenFiles.has(parsed.stem) && parsedFiles.some((f) => f.kind === 'screen' && f.stem === parsed.stem)) {
-        report(parsed.file.path, start, '', `skipped: its screen file "${parsed.stem}.screen.yaml" has errors`, 'warning');
-        continue;
-      }
-      if (!screenFiles.has(parsed.stem)) {
-        const guess = didYouMean(parsed.stem, screenFiles.keys());
-        report(
-          parsed.file.path,
-          start,
-          '',
-          `no screen "${parsed.stem}" in pack "${packId}": tooltips files are named after their screen's file` +
-            (guess ? ` (did you mean "${guess}.tooltips.yaml"?)` : ''),
-        );
-        continue;
-      }
       const data = validate(parsed, tooltipsFile);
+      if (!screenFiles.has(parsed.stem)) {
+        if (allScreenStems.includes(parsed.stem)) {
+          report(parsed.file.path, start, '', `skipped: its screen file "${parsed.stem}.screen.yaml" has errors`, 'warning');
+        } else {
+          const guess = didYouMean(parsed.stem, allScreenStems);
+          report(
+            parsed.file.path,
+            start,
+            '',
+            `no screen "${parsed.stem}" in pack "${packId}": tooltips files are named after their screen's file` +
+              (guess ? ` (did you mean "${guess}.tooltips.yaml"?)` : ''),
+          );
+        }
+        continue;
+      }
       if (!data) continue;
       for (const [key, rule] of Object.entries(data)) {
         rules.push({
@@ -364,5 +374,5 @@ export function compileRules(files: SourceFile[]): CompileResult {
     });
   }
 
-  return { bundle: { format: 1, packs }, diagnostics: sortDiagnostics(diagnostics) };
+  return { bundle: { format: 1, packs }, diagnostics: sortDiagnostics(diagnostics), testUrls };
 }

@@ -1,0 +1,113 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { createMessageHandler } from '../../lib/background/handle-message';
+import { SignalStore } from '../../lib/background/signal-store';
+import { compileRules } from '../../lib/rules/compile';
+import { countSignals, listSignals, openCoachDb } from '../../lib/store/database';
+import { signalRecordSchema } from '../../lib/signals/signal-record';
+
+const { bundle } = compileRules([
+  { path: 'acme/pack.yaml', text: 'format: 1\nname: Acme\nversion: 2.1.0\ncrm: acme-crm\nhosts: ["*.acme.example"]\nlocales: [en]\ndefaultLocale: en\n' },
+  { path: 'acme/home.screen.yaml', text: 'title: Home\nurl: [{ path: / }]\ntestUrls: [https://eu.acme.example/]\n' },
+  { path: 'acme/home.tooltips.yaml', text: 'hello:\n  target: { css: h1 }\n  text: Hi\n' },
+]);
+const sender = { url: 'https://eu.acme.example/?contact=ola.nordmann@example.com', tabId: 3, frameId: 0 };
+const signal = { type: 'tip-shown', pack: 'acme', screen: 'acme/home', rule: 'acme/home.tooltips#hello' };
+
+function setup() {
+  const store = new SignalStore();
+  const log = vi.fn();
+  const injectOverlay = vi.fn(async () => {});
+  const handle = createMessageHandler({
+    bundle: () => bundle,
+    storeSignals: (r) => store.add(r),
+    injectOverlay,
+    extensionVersion: '0.1.0',
+    now: () => new Date('2026-11-28T13:45:12Z'),
+    log,
+  });
+  return { handle, log, injectOverlay };
+}
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory(); // a fresh database per test
+});
+
+describe('background message handler', () => {
+  it('gives a tab the packs for its URL, chosen from the sender, not the message', async () => {
+    const { handle } = setup();
+    expect(await handle({ type: 'rules:get' }, sender)).toEqual({ packs: bundle.packs });
+    expect(await handle({ type: 'rules:get' }, { url: 'https://evil.example/' })).toEqual({ packs: [] });
+    expect(await handle({ type: 'rules:get', host: 'eu.acme.example' }, { url: 'https://evil.example/' })).toEqual({
+      error: 'malformed message',
+    });
+  });
+
+  it('stores a tip-shown signal with ids, enums, versions and the day only', async () => {
+    const { handle } = setup();
+    expect(await handle({ type: 'signal:record', signal }, sender)).toEqual({ ok: true });
+    const rows = await listSignals(await openCoachDb());
+    expect(rows).toEqual([
+      {
+        id: 1,
+        type: 'tip-shown',
+        day: '2026-11-28',
+        crm: 'acme-crm',
+        pack: 'acme',
+        packVersion: '2.1.0',
+        screen: 'acme/home',
+        rule: 'acme/home.tooltips#hello',
+        extensionVersion: '0.1.0',
+      },
+    ]);
+    // Nothing of the page's URL (here an e-mail in the query) reaches storage.
+    expect(JSON.stringify(rows)).not.toContain('ola.nordmann');
+    expect(() => signalRecordSchema.parse({ ...rows[0], id: undefined, note: 'x' })).toThrow();
+  });
+
+  it.each([
+    ['no type', {}],
+    ['unknown type', { type: 'drop-tables' }],
+    ['extra field', { type: 'signal:record', signal: { ...signal, url: 'https://x' } }],
+    ['free text in an id', { type: 'signal:record', signal: { ...signal, rule: 'Ola Nordmann called' } }],
+    ['not an object', 'hello'],
+    ['null', null],
+  ])('rejects a malformed message (%s), logs it without its content, and keeps serving', async (_, message) => {
+    const { handle, log } = setup();
+    expect(await handle(message, sender)).toEqual({ error: 'malformed message' });
+    expect(JSON.stringify(log.mock.calls)).not.toContain('Ola Nordmann');
+    expect(await handle({ type: 'signal:record', signal }, sender)).toEqual({ ok: true });
+    expect(await countSignals(await openCoachDb())).toBe(1);
+  });
+
+  it('rejects well-formed signals naming rules that are not in the sender\'s packs', async () => {
+    const { handle } = setup();
+    const bad = { ...signal, rule: 'acme/home.tooltips#nope' };
+    expect(await handle({ type: 'signal:record', signal: bad }, sender)).toEqual({ error: 'unknown ids' });
+    expect(await handle({ type: 'signal:record', signal }, { url: 'https://evil.example/' })).toEqual({ error: 'unknown ids' });
+    expect(await countSignals(await openCoachDb())).toBe(0);
+  });
+
+  it('injects the overlay into the sending tab and frame', async () => {
+    const { handle, injectOverlay } = setup();
+    expect(await handle({ type: 'overlay:load' }, { ...sender, frameId: 2 })).toEqual({ ok: true });
+    expect(injectOverlay).toHaveBeenCalledWith(3, 2);
+  });
+});
+
+describe('SignalStore', () => {
+  it('reopens the database after the browser closed the connection', async () => {
+    const store = new SignalStore();
+    const record = {
+      type: 'tip-shown' as const, day: '2026-11-28', crm: 'x', pack: 'x', packVersion: '1.0.0',
+      screen: 'x/y', rule: 'x/y.tooltips#z', extensionVersion: '0.1.0',
+    };
+    await store.add([record]);
+    const db = await openCoachDb();
+    // The browser closing our connection (as "clear site data" does) looks like this to us.
+    const held = await (store as unknown as { db: Promise<{ close(): void }> }).db;
+    held.close();
+    await store.add([record]);
+    expect(await countSignals(db)).toBe(2);
+  });
+});
