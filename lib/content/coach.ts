@@ -101,6 +101,9 @@ export class Coach {
       const match = matchScreen(this.options.packs, normalizeUrl(href), this.watcher.registry.roots);
       if (match?.screen.id !== this.current?.screen.id) this.enterScreen(match);
     }
+    // Connect (and rescan, if we were idle) before resolving: while idle we saw no mutations, so
+    // the registry may be missing shadow roots the page rendered since.
+    this.updateWatching();
     this.resolvePending();
     this.updateWatching();
   }
