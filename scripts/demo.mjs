@@ -37,6 +37,7 @@ if (hasDisplay) {
   let verdict;
   try {
     await tip.waitFor({ state: 'visible', timeout: 15_000 });
+    await tip.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     const shot = join(ROOT, '.output', 'demo-screenshot.png');
     await page.screenshot({ path: shot });
     verdict = `CRM Coach works here: a tooltip is showing on ${start} (screenshot: ${shot.replace(`${ROOT}/`, '')}).`;
