@@ -10,7 +10,7 @@
  *   Shown targets that leave the page go back to pending (a list re-rendered).
  * The DOM watcher runs only while something is pending or shown, or screens need DOM probes.
  */
-import type { CompiledPack, CompiledTooltip } from '../rules/compiled';
+import type { CompiledPack, CompiledRule, Placement } from '../rules/compiled';
 import { localize } from '../rules/compiled';
 import { DomWatcher } from '../dom/dom-watcher';
 import { onNavigate } from '../dom/on-navigate';
@@ -26,7 +26,10 @@ export interface TooltipView {
   element: Element;
   title?: string;
   text: string;
-  placement: CompiledTooltip['placement'];
+  placement: Placement;
+  /** For "this saves you time" tips. */
+  savesSeconds?: number;
+  replaces?: string;
   onDismiss: () => void;
 }
 
@@ -48,7 +51,7 @@ export interface CoachOptions {
 }
 
 interface LiveRule {
-  rule: CompiledTooltip;
+  rule: CompiledRule;
   deadline: number;
   element: Element | null;
   dismissed: boolean;
@@ -126,7 +129,8 @@ export class Coach {
     this.screenController = new AbortController();
     const now = this.now();
     for (const rule of match.pack.rules) {
-      if (rule.screen !== match.screen.id) continue;
+      // Tips without a target live in the help panel only.
+      if (rule.screen !== match.screen.id || rule.target.length === 0) continue;
       this.live.set(rule.id, { rule, deadline: now + rule.ifMissing.wait, element: null, dismissed: false, missReported: false, shownReported: false });
     }
     if (this.options.debug) console.debug('[crm-coach] screen', match.screen.id);
@@ -179,6 +183,7 @@ export class Coach {
       ...(rule.title !== undefined && { title: localize(rule.title, locale, fallback) }),
       text: localize(rule.text, locale, fallback),
       placement: rule.placement,
+      ...(rule.kind === 'tip' && { savesSeconds: rule.savesSeconds, replaces: localize(rule.replaces, locale, fallback) }),
       onDismiss: () => {
         live.dismissed = true;
         void this.overlay?.then((o) => o.hide(rule.id));

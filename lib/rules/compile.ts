@@ -9,19 +9,40 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type {
+  CompiledAction,
+  CompiledAdvance,
   CompiledBundle,
   CompiledHost,
   CompiledPack,
   CompiledProbe,
+  CompiledRule,
   CompiledScreen,
-  CompiledTooltip,
+  CompiledStage,
+  CompiledStep,
   CompiledUrl,
+  CompiledWalkthrough,
+  CompiledWhen,
   TargetStrategy,
 } from './compiled';
 import { didYouMean, formatJsonPath, sortDiagnostics, type Diagnostic } from './diagnostics';
-import { FILE_KINDS, type FileKind, type PackFile, type ScreenFile, type TargetSource, tooltipsFile } from './schema';
+import {
+  FILE_KINDS,
+  packCore,
+  tipsFile,
+  tooltipsFile,
+  walkthroughFile,
+  type FileKind,
+  type PackFile,
+  type ScreenFile,
+  type TargetSource,
+  type tipRule,
+  type tooltipRule,
+  type WalkthroughFile,
+  type WhenSource,
+} from './schema';
 import { compileUrlPattern } from './url-pattern';
 import { matchUrl, normalizeUrl } from '../screens/match-url';
+import { matchScreen } from '../screens/match-screen';
 
 export interface SourceFile {
   /** Relative to content-rules/, with forward slashes: "demo/pack.yaml". */
@@ -112,6 +133,31 @@ function knownKeysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): strin
   return [...keys];
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * zod reports a failed union as one "Invalid input" with every branch's issues inside. Authors
+ * need the branch they meant: the one whose input had the right type and that got furthest.
+ */
+function flattenUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const score = (branch: readonly Issue[]) =>
+      // A branch that failed at its root (wrong type, or not one of an enum's values) is the
+      // least likely to be the one the author meant.
+      branch.reduce((n, i) => n + (i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value') ? 100 : 1), 0) -
+      Math.max(0, ...branch.map((i) => i.path.length)) * 0.01;
+    let best = [...issue.errors].sort((a, b) => score(a) - score(b))[0]!;
+    // "unknown field apears" explains "appears: required" of another branch; saying the branch's
+    // own missing field as well would only mislead.
+    const unknownAt = best.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.join('.'));
+    best = best.filter(
+      (i) => !(i.code === 'invalid_type' && i.input === undefined && unknownAt.includes(i.path.slice(0, -1).join('.'))),
+    );
+    return flattenUnions(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue));
+  });
+}
+
 function kindOf(name: string): { kind: FileKind; stem: string } | undefined {
   if (name === FILE_KINDS.pack.suffix) return { kind: 'pack', stem: 'pack' };
   for (const [kind, { suffix }] of Object.entries(FILE_KINDS) as Array<[FileKind, { suffix: string }]>) {
@@ -186,7 +232,7 @@ export function compileRules(files: SourceFile[]): CompileResult {
   const validate = <T>(parsed: ParsedFile, schema: z.ZodType<T>): T | undefined => {
     const result = schema.safeParse(parsed.doc.toJS({ maxAliasCount: 50 }));
     if (result.success) return result.data;
-    for (const issue of result.error.issues) {
+    for (const issue of flattenUnions(result.error.issues)) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const path = [...issue.path, key];
@@ -215,7 +261,11 @@ export function compileRules(files: SourceFile[]): CompileResult {
       report(`${packId}/pack.yaml`, start, '', 'missing: every pack folder needs a pack.yaml (name, version, crm, hosts)');
       continue;
     }
-    const pack = validate(packFile, FILE_KINDS.pack.schema) as PackFile | undefined;
+    // A pack.yaml whose core (hosts, locales…) is valid keeps the pack alive even when its
+    // stages or signals have errors: those are reported and left out.
+    const pack =
+      (validate(packFile, FILE_KINDS.pack.schema) as PackFile | undefined) ??
+      packCore.safeParse(packFile.doc.toJS()).data;
     if (!pack) continue;
     if (!pack.locales.includes(pack.defaultLocale)) {
       report(packFile.file.path, locate(packFile, ['defaultLocale']), 'defaultLocale', `must be one of locales (${pack.locales.join(', ')})`);
@@ -325,11 +375,44 @@ export function compileRules(files: SourceFile[]): CompileResult {
       });
     }
 
-    // Rules.
-    const rules: CompiledTooltip[] = [];
+    // References between files are checked here, where every file of the pack is known.
+    const screenId = (stem: string) => `${packId}/${stem}`;
     const allScreenStems = parsedFiles.filter((f) => f.kind === 'screen').map((f) => f.stem);
-    for (const parsed of parsedFiles.filter((f) => f.kind === 'tooltips')) {
-      const data = validate(parsed, tooltipsFile);
+    const walkthroughStems = new Set(parsedFiles.filter((f) => f.kind === 'walkthrough').map((f) => f.stem));
+    const stageIds = new Set(pack.stages.map((s) => s.id));
+    const refCheck = (parsed: ParsedFile, path: PropertyKey[], what: 'screen' | 'walkthrough' | 'stage', key: string): boolean => {
+      const known = what === 'screen' ? screenFiles.keys() : what === 'walkthrough' ? walkthroughStems : stageIds;
+      const set = new Set(known);
+      if (set.has(key)) return true;
+      if (what === 'screen' && allScreenStems.includes(key)) return true; // exists but broken: reported there
+      const guess = didYouMean(key, set);
+      report(parsed.file.path, locate(parsed, path), formatJsonPath(path), `no ${what} "${key}" in pack "${packId}"` + (guess ? ` (did you mean "${guess}"?)` : ''));
+      return false;
+    };
+    const compileWhen = (parsed: ParsedFile, path: PropertyKey[], w: WhenSource | undefined): CompiledWhen | undefined => {
+      if (!w) return undefined;
+      if (w.after) {
+        refCheck(parsed, [...path, 'after', 'visits'], 'screen', w.after.visits);
+        if (w.after.from) refCheck(parsed, [...path, 'after', 'from'], 'screen', w.after.from);
+      }
+      w.stages?.forEach((st, i) => refCheck(parsed, [...path, 'stages', i], 'stage', st));
+      return {
+        trigger: w.trigger,
+        ...(w.after && {
+          after: { visits: screenId(w.after.visits), times: w.after.times, ...(w.after.from && { from: screenId(w.after.from) }) },
+        }),
+        ...(w.stages && { stages: w.stages }),
+        ...(w.audience && { audience: w.audience }),
+        ...(w.locales && { locales: w.locales }),
+      };
+    };
+
+    const rules: CompiledRule[] = [];
+    for (const parsed of parsedFiles.filter((f) => f.kind === 'tooltips' || f.kind === 'tips')) {
+      const kind = parsed.kind as 'tooltips' | 'tips';
+      const data = validate(parsed, (kind === 'tips' ? tipsFile : tooltipsFile) as z.ZodType) as
+        | Record<string, z.infer<typeof tooltipRule> | z.infer<typeof tipRule>>
+        | undefined;
       if (!screenFiles.has(parsed.stem)) {
         if (allScreenStems.includes(parsed.stem)) {
           report(parsed.file.path, start, '', `skipped: its screen file "${parsed.stem}.screen.yaml" has errors`, 'warning');
@@ -339,25 +422,138 @@ export function compileRules(files: SourceFile[]): CompileResult {
             parsed.file.path,
             start,
             '',
-            `no screen "${parsed.stem}" in pack "${packId}": tooltips files are named after their screen's file` +
-              (guess ? ` (did you mean "${guess}.tooltips.yaml"?)` : ''),
+            `no screen "${parsed.stem}" in pack "${packId}": ${kind} files are named after their screen's file` +
+              (guess ? ` (did you mean "${guess}.${kind}.yaml"?)` : ''),
           );
         }
         continue;
       }
       if (!data) continue;
       for (const [key, rule] of Object.entries(data)) {
-        rules.push({
-          kind: 'tooltip',
-          id: `${packId}/${parsed.stem}.tooltips#${key}`,
-          screen: `${packId}/${parsed.stem}`,
-          target: asList(rule.target),
+        if (rule.walkthrough) refCheck(parsed, [key, 'walkthrough'], 'walkthrough', rule.walkthrough);
+        const when = compileWhen(parsed, [key, 'when'], rule.when);
+        const base = {
+          id: `${packId}/${parsed.stem}.${kind}#${key}`,
+          screen: screenId(parsed.stem),
+          target: rule.target ? asList(rule.target) : [],
           ...(rule.title !== undefined && { title: rule.title }),
           text: rule.text,
           placement: rule.placement,
           ifMissing: rule.ifMissing,
+          ...(when && { when }),
+          frequency: rule.frequency,
+          ...(rule.walkthrough && { walkthrough: `${packId}/${rule.walkthrough}.walkthrough` }),
           source: { file: parsed.file.path, line: locate(parsed, [key], { key: true }).line },
-        });
+        };
+        if (!('savesSeconds' in rule)) {
+          rules.push({ ...base, kind: 'tooltip', display: (rule as z.infer<typeof tooltipRule>).display });
+          continue;
+        }
+        const a = rule.action;
+        let action: CompiledAction;
+        if (a.screen !== undefined) {
+          refCheck(parsed, [key, 'action', 'screen'], 'screen', a.screen);
+          action = { kind: 'screen', screen: screenId(a.screen) };
+        } else {
+          const actionKind = a.click ? 'click' : a.submit ? 'submit' : 'change';
+          action = { kind: actionKind, target: asList((a.click ?? a.submit ?? a.change)!) };
+        }
+        rules.push({ ...base, kind: 'tip', replaces: rule.replaces, savesSeconds: rule.savesSeconds, action, mastery: rule.mastery });
+      }
+    }
+
+    const walkthroughs: CompiledWalkthrough[] = [];
+    for (const parsed of parsedFiles.filter((f) => f.kind === 'walkthrough')) {
+      const data = validate(parsed, walkthroughFile) as WalkthroughFile | undefined;
+      if (!data) continue;
+      const id = `${packId}/${parsed.stem}.walkthrough`;
+      let ok = true;
+      const seen = new Map<string, number>();
+      const steps: CompiledStep[] = data.steps.map((step, i) => {
+        const at = ['steps', i];
+        if (seen.has(step.id)) {
+          ok = false;
+          report(parsed.file.path, locate(parsed, [...at, 'id']), formatJsonPath([...at, 'id']), `duplicate step id "${step.id}" (also steps[${seen.get(step.id)}])`);
+        }
+        seen.set(step.id, i);
+        ok = refCheck(parsed, [...at, 'screen'], 'screen', step.screen) && ok;
+        let advance: CompiledAdvance;
+        if (typeof step.advance === 'string') advance = { kind: step.advance };
+        else if ('screen' in step.advance) {
+          ok = refCheck(parsed, [...at, 'advance', 'screen'], 'screen', step.advance.screen) && ok;
+          advance = { kind: 'screen', screen: screenId(step.advance.screen) };
+        } else if ('appears' in step.advance) advance = { kind: 'appears', target: asList(step.advance.appears) };
+        else advance = { kind: 'disappears', target: asList(step.advance.disappears) };
+        const skipIf: CompiledProbe | undefined = step.skipIf
+          ? step.skipIf.exists
+            ? { kind: 'exists', target: asList(step.skipIf.exists) }
+            : { kind: 'absent', target: asList(step.skipIf.absent!) }
+          : undefined;
+        return {
+          id: `${id}#${step.id}`,
+          screen: screenId(step.screen),
+          target: step.target ? asList(step.target) : [],
+          ...(step.title !== undefined && { title: step.title }),
+          text: step.text,
+          placement: step.placement,
+          advance,
+          optional: step.optional,
+          ...(skipIf && { skipIf }),
+          ifMissing: step.ifMissing,
+          source: { file: parsed.file.path, line: locate(parsed, at).line },
+        };
+      });
+      const startOn = (data.startOn ?? [data.steps[0]!.screen]).filter((st, i) =>
+        data.startOn ? refCheck(parsed, ['startOn', i], 'screen', st) : true,
+      );
+      data.when?.stages?.forEach((st, i) => refCheck(parsed, ['when', 'stages', i], 'stage', st));
+      if (!ok) continue;
+      walkthroughs.push({
+        id,
+        title: data.title,
+        ...(data.description !== undefined && { description: data.description }),
+        startOn: startOn.map(screenId),
+        ...(data.when && { when: data.when }),
+        steps,
+        source: { file: parsed.file.path, line: 1 },
+      });
+    }
+
+    // Stages: checklist items must name things that exist.
+    const stages: CompiledStage[] = pack.stages.map((st, i) => ({
+      id: st.id,
+      title: st.title,
+      ...(st.description !== undefined && { description: st.description }),
+      checklist: st.checklist.flatMap((item, j): CompiledStage['checklist'] => {
+        const path = ['stages', i, 'checklist', j];
+        if ('walkthrough' in item) {
+          return refCheck(packFile, [...path, 'walkthrough'], 'walkthrough', item.walkthrough)
+            ? [{ walkthrough: `${packId}/${item.walkthrough}.walkthrough` }]
+            : [];
+        }
+        const [stem, key] = item.tip.split('#') as [string, string];
+        const ruleId = `${packId}/${stem}.tips#${key}`;
+        if (rules.some((r) => r.id === ruleId)) return [{ tip: ruleId }];
+        const guess = didYouMean(item.tip, rules.filter((r) => r.kind === 'tip').map((r) => r.id.replace(`${packId}/`, '').replace('.tips', '')));
+        report(packFile.file.path, locate(packFile, [...path, 'tip']), formatJsonPath([...path, 'tip']), `no tip "${item.tip}" in pack "${packId}"` + (guess ? ` (did you mean "${guess}"?)` : ''));
+        return [];
+      }),
+    }));
+    const dupStage = pack.stages.findIndex((st, i) => pack.stages.findIndex((o) => o.id === st.id) !== i);
+    if (dupStage >= 0) {
+      report(packFile.file.path, locate(packFile, ['stages', dupStage, 'id']), formatJsonPath(['stages', dupStage, 'id']), `duplicate stage id "${pack.stages[dupStage]!.id}"`);
+    }
+    if (pack.liveStage !== undefined) refCheck(packFile, ['liveStage'], 'stage', pack.liveStage);
+
+    // Screens nothing refers to are fine (managers still see friction there); screens that can
+    // never win are not: every test URL goes to a more specific screen and there are no probes.
+    for (const screen of screens) {
+      if (screen.probes.length > 0) continue;
+      const urls = testUrls[screen.id] ?? [];
+      const winners = urls.map((u) => matchScreen([{ screens } as unknown as CompiledPack], normalizeUrl(u), null)?.screen.id);
+      if (urls.length > 0 && winners.every((w) => w !== undefined && w !== screen.id)) {
+        const { parsed } = screenFiles.get(screen.id.slice(packId.length + 1))!;
+        report(parsed.file.path, locate(parsed, ['url']), 'url', `unreachable: a more specific screen ("${winners[0]!.slice(packId.length + 1)}") wins for all its test URLs`);
       }
     }
 
@@ -369,8 +565,12 @@ export function compileRules(files: SourceFile[]): CompileResult {
       hosts,
       locales: pack.locales,
       defaultLocale: pack.defaultLocale,
+      stages,
+      ...((pack.liveStage ?? pack.stages[0]?.id) && { liveStage: pack.liveStage ?? pack.stages[0]!.id }),
+      ...(pack.signals?.errors && { errorTargets: asList(pack.signals.errors) }),
       screens: screens.sort((a, b) => a.id.localeCompare(b.id)),
       rules,
+      walkthroughs,
     });
   }
 

@@ -61,19 +61,92 @@ export interface CompiledScreen {
   source: SourceRef;
 }
 
-export interface CompiledTooltip {
-  kind: 'tooltip';
+export interface CompiledWhen {
+  trigger: 'screen' | 'visible' | 'focus';
+  /** Visits counted per screen id (and, with `from`, per previous screen id). */
+  after?: { visits: string; from?: string; times: number };
+  stages?: string[];
+  audience?: string[];
+  locales?: string[];
+}
+
+export type Frequency = 'once' | 'daily' | 'until-dismissed' | 'until-completed' | 'always';
+export type Placement = 'top' | 'bottom' | 'left' | 'right' | 'auto';
+export interface IfMissing {
+  wait: number;
+  then: 'skip' | 'hide' | 'center';
+}
+
+interface CompiledRuleBase {
   id: string; // "demo/contact-list.tooltips#search"
+  screen: string; // "demo/contact-list"
+  /** Empty for a tip without a target (help panel only). */
+  target: TargetStrategy[];
+  title?: Text;
+  text: Text;
+  placement: Placement;
+  ifMissing: IfMissing;
+  when?: CompiledWhen;
+  frequency: Frequency;
+  /** Related walkthrough id ("demo/log-a-call.walkthrough"). */
+  walkthrough?: string;
+  source: SourceRef;
+}
+
+export interface CompiledTooltip extends CompiledRuleBase {
+  kind: 'tooltip';
+  display: 'tooltip' | 'beacon';
+}
+
+export type CompiledAction =
+  | { kind: 'click' | 'submit' | 'change'; target: TargetStrategy[] }
+  | { kind: 'screen'; screen: string };
+
+export interface CompiledTip extends CompiledRuleBase {
+  kind: 'tip';
+  replaces: Text;
+  savesSeconds: number;
+  action: CompiledAction;
+  mastery: number;
+}
+
+export type CompiledRule = CompiledTooltip | CompiledTip;
+
+export type CompiledAdvance =
+  | { kind: 'next' | 'click' | 'input' | 'change' | 'submit' }
+  | { kind: 'screen'; screen: string }
+  | { kind: 'appears' | 'disappears'; target: TargetStrategy[] };
+
+export interface CompiledStep {
+  id: string; // "demo/log-a-call.walkthrough#open-dialog"
   screen: string;
   target: TargetStrategy[];
   title?: Text;
   text: Text;
-  placement: 'top' | 'bottom' | 'left' | 'right' | 'auto';
-  ifMissing: { wait: number; then: 'skip' };
+  placement: Placement;
+  advance: CompiledAdvance;
+  optional: boolean;
+  skipIf?: CompiledProbe;
+  ifMissing: IfMissing;
   source: SourceRef;
 }
 
-export type CompiledRule = CompiledTooltip;
+export interface CompiledWalkthrough {
+  id: string; // "demo/log-a-call.walkthrough"
+  title: Text;
+  description?: Text;
+  startOn: string[];
+  when?: Omit<CompiledWhen, 'trigger' | 'after'>;
+  steps: CompiledStep[];
+  source: SourceRef;
+}
+
+export interface CompiledStage {
+  id: string;
+  title: Text;
+  description?: Text;
+  checklist: Array<{ walkthrough: string } | { tip: string }>;
+}
 
 export interface CompiledPack {
   id: string; // folder name
@@ -83,8 +156,13 @@ export interface CompiledPack {
   hosts: CompiledHost[];
   locales: string[];
   defaultLocale: string;
+  stages: CompiledStage[];
+  liveStage?: string;
+  /** Error banners and toasts of this CRM (friction signals count them). */
+  errorTargets?: TargetStrategy[];
   screens: CompiledScreen[];
   rules: CompiledRule[];
+  walkthroughs: CompiledWalkthrough[];
 }
 
 export interface CompiledBundle {

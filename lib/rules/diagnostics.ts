@@ -50,7 +50,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate, if it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+export function didYouMean(word: string, candidateList: Iterable<string>): string | undefined {
+  const candidates = [...candidateList];
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();
@@ -62,7 +63,13 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= limit ? best : undefined;
+  if (best !== undefined && bestDistance <= limit) return best;
+  // An abbreviation of a longer name ("walkthru" for "walkthrough").
+  if (lower.length >= 4) {
+    const stem = lower.slice(0, Math.max(4, lower.length - 2));
+    for (const candidate of candidates) if (candidate.toLowerCase().startsWith(stem)) return candidate;
+  }
+  return undefined;
 }
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
