@@ -6,11 +6,14 @@ import { readRuleFiles } from './lib/rules/read-rule-files';
 import { toMatchPattern, type CompiledBundle } from './lib/rules/compiled';
 
 const RULES_DIR = resolve(import.meta.dirname, 'content-rules');
+// Benchmarks build a variant with generated packs added: CRM_COACH_EXTRA_RULES=<dir>[:<dir>…].
+const EXTRA_RULE_DIRS = (process.env.CRM_COACH_EXTRA_RULES ?? '').split(':').filter(Boolean);
 const VIRTUAL_ID = 'virtual:crm-coach/packs';
 
 /** Compile content-rules/ once per build; any error fails the build with every diagnostic. */
 function compileBundledPacks(): CompiledBundle {
-  const { bundle, diagnostics } = compileRules(readRuleFiles(RULES_DIR));
+  const files = [RULES_DIR, ...EXTRA_RULE_DIRS].flatMap((dir) => readRuleFiles(resolve(dir)));
+  const { bundle, diagnostics } = compileRules(files);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   for (const d of diagnostics) console.error(formatDiagnostic({ ...d, file: `content-rules/${d.file}` }));
   if (errors.length > 0) throw new Error(`content-rules: ${errors.length} error(s), see above`);
@@ -32,6 +35,8 @@ const packsPlugin = (): NonNullable<WxtViteConfig['plugins']>[number] => ({
 });
 
 export default defineConfig({
+  // Benchmarks build their variant elsewhere so they never overwrite the tested build.
+  ...(process.env.CRM_COACH_OUT_DIR && { outDir: process.env.CRM_COACH_OUT_DIR }),
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [packsPlugin()] }),
   manifest: ({ browser }) => ({
