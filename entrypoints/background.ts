@@ -2,15 +2,20 @@ import { browser } from 'wxt/browser';
 import bundle from 'virtual:crm-coach/packs';
 import { createMessageHandler } from '../lib/background/handle-message';
 import { SignalStore } from '../lib/background/signal-store';
+import { ProgressStore } from '../lib/background/progress-store';
+import { readContext } from '../lib/background/settings';
 
 export default defineBackground(() => {
   const signals = new SignalStore();
+  const progress = new ProgressStore(browser.storage.local);
   const handle = createMessageHandler({
     bundle: () => bundle,
     storeSignals: (records) => signals.add(records),
     injectOverlay: async (tabId, frameId) => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },
+    progress,
+    context: () => readContext(browser.storage.local),
     extensionVersion: browser.runtime.getManifest().version,
   });
 

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { Coach, type OverlayPort } from '../lib/content/coach';
 import { getOverlayFactory } from '../lib/content/overlay-handshake';
 import type { Message, Reply, SignalInput } from '../lib/messages';
+import type { ProgressEvent } from '../lib/progress/progress';
 
 export default defineContentScript({
   // Filled at build time from the packs' hosts (wxt.config.ts); never <all_urls>.
@@ -9,14 +10,18 @@ export default defineContentScript({
   runAt: 'document_idle',
   async main(ctx) {
     const send = <M extends Message>(message: M) => browser.runtime.sendMessage(message) as Promise<Reply<M>>;
-    const { packs } = await send({ type: 'rules:get' });
+    const { packs, progress, context } = await send({ type: 'rules:get' });
     if (!packs?.length || ctx.isInvalid) return;
+    const quietly = () => {
+      // The extension was reloaded or the worker is restarting: a lost count, never a page error.
+    };
 
     const coach = new Coach({
       window,
       packs,
+      progress,
+      context,
       signal: ctx.signal,
-      locale: navigator.language,
       debug: import.meta.env.DEV,
       async loadOverlay(): Promise<OverlayPort> {
         if (!getOverlayFactory()) await send({ type: 'overlay:load' });
@@ -25,9 +30,10 @@ export default defineContentScript({
         return factory(document, ctx.signal);
       },
       emit(signal: SignalInput) {
-        send({ type: 'signal:record', signal }).catch(() => {
-          // The extension was reloaded or the worker is restarting: a lost count, never a page error.
-        });
+        send({ type: 'signal:record', signal }).catch(quietly);
+      },
+      record(event: ProgressEvent) {
+        send({ type: 'progress:event', event }).catch(quietly);
       },
     });
     coach.start();

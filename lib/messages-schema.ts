@@ -1,6 +1,7 @@
 /** Zod at the trust boundary: the background parses every incoming message with these. */
 import { z } from 'zod';
 import { SIGNAL_TYPES } from './messages';
+import { progressEventSchema } from './progress/progress-schema';
 
 const packId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
 const screenId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/).max(130);
@@ -19,5 +20,6 @@ export const signalInputSchema = z.strictObject({
 export const messageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('rules:get') }),
   z.strictObject({ type: z.literal('overlay:load') }),
+  z.strictObject({ type: z.literal('progress:event'), event: progressEventSchema }),
   z.strictObject({ type: z.literal('signal:record'), signal: signalInputSchema }),
 ]);

@@ -5,8 +5,9 @@
  * about where it runs (it reads the sender's URL itself).
  */
 import type { CompiledPack } from './rules/compiled';
+import type { Progress, ProgressEvent } from './progress/progress';
 
-export const SIGNAL_TYPES = ['tip-shown', 'rule-missing'] as const;
+export const SIGNAL_TYPES = ['tip-shown', 'tip-dismissed', 'rule-missing'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** What a content script reports: ids from the rule files and an enum, nothing from the page. */
@@ -17,15 +18,28 @@ export interface SignalInput {
   rule: string;
 }
 
+/** Who the user is to the rules: from settings and (later) managed policy. No identity. */
+export interface CoachContext {
+  /** Live rollout stage per pack id (overrides the pack's own liveStage). */
+  liveStages: Record<string, string>;
+  audience?: string;
+  /** UI language override; otherwise the browser's. */
+  locale?: string;
+}
+
 export type Message =
-  /** Which packs run on the sender's page. */
+  /** Which packs run on the sender's page, with the user's progress and context. */
   | { type: 'rules:get' }
+  /** The user saw, dismissed, used or completed something (the background persists it). */
+  | { type: 'progress:event'; event: ProgressEvent }
   /** Inject the React overlay into the sender's frame (loaded only when something is shown). */
   | { type: 'overlay:load' }
   | { type: 'signal:record'; signal: SignalInput };
 
 export type Reply<M extends Message> = M extends { type: 'rules:get' }
-  ? { packs: CompiledPack[] }
+  ? { packs: CompiledPack[]; progress: Progress; context: CoachContext }
+  : M extends { type: 'progress:event' }
+    ? { ok: true }
   : M extends { type: 'overlay:load' }
     ? { ok: true }
     : M extends { type: 'signal:record' }

@@ -5,8 +5,9 @@
  * loaded packs, so nothing else can be smuggled into storage.
  */
 import { messageSchema } from '../messages-schema';
-import type { ErrorReply } from '../messages';
-import { packsForUrl, type CompiledBundle } from '../rules/compiled';
+import type { CoachContext, ErrorReply } from '../messages';
+import { packsForUrl, type CompiledBundle, type CompiledPack } from '../rules/compiled';
+import type { Progress, ProgressEvent } from '../progress/progress';
 import { dayOf, type SignalRecord } from '../signals/signal-record';
 
 export interface MessageSender {
@@ -19,6 +20,8 @@ export interface BackgroundDeps {
   bundle: () => CompiledBundle;
   storeSignals: (records: SignalRecord[]) => Promise<void>;
   injectOverlay: (tabId: number, frameId: number) => Promise<void>;
+  progress: { read(): Promise<Progress>; apply(events: ProgressEvent[]): Promise<Progress> };
+  context: () => Promise<CoachContext>;
   extensionVersion: string;
   now?: () => Date;
   log?: (message: string, detail?: unknown) => void;
@@ -38,8 +41,21 @@ export function createMessageHandler(deps: BackgroundDeps) {
     const message = parsed.data;
     const url = sender.url ? URL.parse(sender.url) : null;
     switch (message.type) {
-      case 'rules:get':
-        return { packs: url ? packsForUrl(deps.bundle(), url) : [] };
+      case 'rules:get': {
+        const packs = url ? packsForUrl(deps.bundle(), url) : [];
+        if (packs.length === 0) return { packs, progress: null, context: null };
+        const [progress, context] = await Promise.all([deps.progress.read(), deps.context()]);
+        return { packs, progress: progressFor(progress, packs), context };
+      }
+      case 'progress:event': {
+        const packs = url ? packsForUrl(deps.bundle(), url) : [];
+        if (!eventIdsKnown(message.event, packs)) {
+          log('rejected a progress event naming unknown ids', { type: message.event.type });
+          return { error: 'unknown ids' } satisfies ErrorReply;
+        }
+        await deps.progress.apply([message.event]);
+        return { ok: true };
+      }
       case 'overlay:load':
         if (sender.tabId === undefined) return { error: 'no tab' } satisfies ErrorReply;
         await deps.injectOverlay(sender.tabId, sender.frameId ?? 0);
@@ -69,5 +85,37 @@ export function createMessageHandler(deps: BackgroundDeps) {
         return { ok: true };
       }
     }
+  };
+}
+
+/** Only ids of the sender's packs may be written: nothing else can be smuggled into storage. */
+function eventIdsKnown(event: ProgressEvent, packs: CompiledPack[]): boolean {
+  const screens = (id: string) => packs.some((p) => p.screens.some((s) => s.id === id));
+  switch (event.type) {
+    case 'visit':
+      return screens(event.screen) && (event.from === undefined || screens(event.from));
+    case 'shown':
+    case 'dismissed':
+      return packs.some((p) => p.rules.some((r) => r.id === event.rule));
+    case 'action':
+      return packs.some((p) => p.rules.some((r) => r.id === event.rule && r.kind === 'tip' && r.savesSeconds === event.seconds));
+    case 'walkthrough':
+      return packs.some((p) =>
+        p.walkthroughs.some((w) => w.id === event.walkthrough && (event.step === undefined || w.steps.some((s) => s.id === event.step))),
+      );
+  }
+}
+
+/** A tab gets the progress of its own packs only. */
+function progressFor(progress: Progress, packs: CompiledPack[]): Progress {
+  const mine = (id: string) => packs.some((p) => id.startsWith(`${p.id}/`));
+  const pick = <T>(record: Record<string, T>, test: (k: string) => boolean) =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => test(k)));
+  return {
+    rules: pick(progress.rules, mine),
+    visits: pick(progress.visits, mine),
+    visitsFrom: pick(progress.visitsFrom, (k) => k.split(' > ').every(mine)),
+    walkthroughs: pick(progress.walkthroughs, mine),
+    ledger: {},
   };
 }

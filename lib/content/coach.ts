@@ -5,9 +5,10 @@
  *
  * Life cycle:
  *   navigation or DOM pass -> screen (URL, then probes) -> on change: abort the old screen's
- *   controller (its tooltips go), make the new screen's rules pending -> each pass resolves
- *   pending targets only; found -> shown; past its wait -> reported once as rule health.
- *   Shown targets that leave the page go back to pending (a list re-rendered).
+ *   controller (its tooltips and listeners go), count the visit, gate the new screen's rules
+ *   (frequency, stage, audience, mastery: gating.ts) -> each pass resolves pending targets only;
+ *   found -> shown (or armed: shown when it scrolls into view / gets focus); past its wait ->
+ *   reported once as rule health. Shown targets that leave the page go back to pending.
  * The DOM watcher runs only while something is pending or shown, or screens need DOM probes.
  */
 import type { CompiledPack, CompiledRule, Placement } from '../rules/compiled';
@@ -17,7 +18,10 @@ import { onNavigate } from '../dom/on-navigate';
 import { normalizeUrl } from '../screens/match-url';
 import { hasDomProbes, matchScreen, type ScreenMatch } from '../screens/match-screen';
 import { isVisible, resolveTarget } from '../targets/resolve-target';
-import type { SignalInput } from '../messages';
+import type { CoachContext, SignalInput } from '../messages';
+import { gate } from '../progress/gating';
+import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
+import { watchTipActions } from './tip-actions';
 
 export interface TooltipView {
   id: string;
@@ -41,12 +45,16 @@ export interface OverlayPort {
 export interface CoachOptions {
   window: Window;
   packs: CompiledPack[];
+  progress?: Progress;
+  context?: CoachContext;
   signal: AbortSignal;
-  locale?: string;
   /** Loads the overlay on first use (it is not part of the content script). */
   loadOverlay: () => Promise<OverlayPort>;
+  /** Anonymous friction/usage signal (stored by the background). */
   emit: (signal: SignalInput) => void;
-  now?: () => number;
+  /** The user's own progress changed (persisted by the background). */
+  record: (event: ProgressEvent) => void;
+  now?: () => Date;
   debug?: boolean;
 }
 
@@ -54,18 +62,24 @@ interface LiveRule {
   rule: CompiledRule;
   deadline: number;
   element: Element | null;
+  /** Armed: found, waiting for its trigger (visible / focus). */
+  armed: AbortController | null;
+  shown: boolean;
   dismissed: boolean;
   missReported: boolean;
   shownReported: boolean;
 }
 
 export const domIdFor = (ruleId: string) => `crm-coach-${ruleId.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 export class Coach {
   private readonly watcher: DomWatcher;
   private readonly domProbes: boolean;
   private readonly hasNavigationApi: boolean;
-  private readonly now: () => number;
+  private readonly now: () => Date;
+  private readonly locale: string;
+  private progress: Progress;
   private current: ScreenMatch | null = null;
   private screenController: AbortController | null = null;
   private live = new Map<string, LiveRule>();
@@ -74,7 +88,9 @@ export class Coach {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: CoachOptions) {
-    this.now = options.now ?? (() => Date.now());
+    this.now = options.now ?? (() => new Date());
+    this.progress = options.progress ?? emptyProgress();
+    this.locale = options.context?.locale ?? options.window.navigator.language ?? 'en';
     this.domProbes = hasDomProbes(options.packs);
     this.watcher = new DomWatcher({
       document: options.window.document,
@@ -93,6 +109,12 @@ export class Coach {
 
   get screen(): string | null {
     return this.current?.screen.id ?? null;
+  }
+
+  /** Apply a progress event locally (gating never waits) and have the background persist it. */
+  private record(event: ProgressEvent): void {
+    this.progress = applyProgressEvent(this.progress, event, dayOf(this.now()));
+    this.options.record(event);
   }
 
   /** One pass: screen, then targets. Runs at most once per frame. */
@@ -115,51 +137,82 @@ export class Coach {
     this.screenController?.abort();
     this.screenController = null;
     clearTimeout(this.timer);
-    if (this.overlay) {
-      const ids = [...this.live.values()].filter((l) => l.element).map((l) => l.rule.id);
-      void this.overlay.then((o) => ids.forEach((id) => o.hide(id)));
-    }
+    const shown = [...this.live.values()].filter((l) => l.shown).map((l) => l.rule.id);
+    if (this.overlay && shown.length > 0) void this.overlay.then((o) => shown.forEach((id) => o.hide(id)));
     this.live = new Map();
   }
 
   private enterScreen(match: ScreenMatch | null): void {
+    const previous = this.current;
     this.leaveScreen();
     this.current = match;
     if (!match) return;
-    this.screenController = new AbortController();
-    const now = this.now();
-    for (const rule of match.pack.rules) {
+    const controller = (this.screenController = new AbortController());
+    const { pack, screen } = match;
+    const from = previous?.pack === pack ? previous.screen.id : undefined;
+    this.record({ type: 'visit', screen: screen.id, ...(from && { from }) });
+
+    // Tips are learned by doing: count their faster path whether or not the tip is showing.
+    watchTipActions({
+      window: this.options.window,
+      pack,
+      screen: screen.id,
+      roots: () => this.watcher.registry.roots,
+      signal: controller.signal,
+      onAction: (rule) => this.record({ type: 'action', rule: rule.id, seconds: rule.savesSeconds }),
+    });
+
+    const ctx = {
+      progress: this.progress,
+      liveStage: this.options.context?.liveStages[pack.id] ?? pack.liveStage,
+      audience: this.options.context?.audience,
+      locale: this.locale,
+      today: dayOf(this.now()),
+    };
+    const now = this.now().getTime();
+    for (const rule of pack.rules) {
       // Tips without a target live in the help panel only.
-      if (rule.screen !== match.screen.id || rule.target.length === 0) continue;
-      this.live.set(rule.id, { rule, deadline: now + rule.ifMissing.wait, element: null, dismissed: false, missReported: false, shownReported: false });
+      if (rule.screen !== screen.id || rule.target.length === 0) continue;
+      const verdict = gate(rule, ctx);
+      if (!verdict.show) {
+        if (this.options.debug) console.debug('[crm-coach] not showing', rule.id, verdict.reason);
+        continue;
+      }
+      this.live.set(rule.id, {
+        rule,
+        deadline: now + rule.ifMissing.wait,
+        element: null,
+        armed: null,
+        shown: false,
+        dismissed: false,
+        missReported: false,
+        shownReported: false,
+      });
     }
-    if (this.options.debug) console.debug('[crm-coach] screen', match.screen.id);
+    if (this.options.debug) console.debug('[crm-coach] screen', screen.id);
   }
 
   private resolvePending(): void {
     const match = this.current;
     if (!match) return;
     const roots = this.watcher.registry.roots;
-    const now = this.now();
+    const now = this.now().getTime();
     let nextDeadline = Infinity;
     for (const live of this.live.values()) {
       if (live.dismissed || live.missReported) continue;
       if (live.element) {
         if (live.element.isConnected && isVisible(live.element)) continue;
-        // The target left (re-render): hide and look for it again.
-        live.element = null;
-        void this.overlay?.then((o) => o.hide(live.rule.id));
+        // The target left (re-render): hide, disarm and look for it again.
+        this.unshow(live);
       }
       const element = resolveTarget(live.rule.target, roots);
       if (element) {
         live.element = element;
-        this.show(match, live);
+        this.arm(match, live);
       } else if (now >= live.deadline) {
-        {
-          live.missReported = true;
-          if (this.options.debug) console.debug('[crm-coach] target not found', live.rule.id);
-          this.options.emit({ type: 'rule-missing', pack: match.pack.id, screen: match.screen.id, rule: live.rule.id });
-        }
+        live.missReported = true;
+        if (this.options.debug) console.debug('[crm-coach] target not found', live.rule.id);
+        this.options.emit({ type: 'rule-missing', pack: match.pack.id, screen: match.screen.id, rule: live.rule.id });
       } else {
         nextDeadline = Math.min(nextDeadline, live.deadline);
       }
@@ -171,22 +224,60 @@ export class Coach {
     }
   }
 
+  private unshow(live: LiveRule): void {
+    live.armed?.abort();
+    live.armed = null;
+    live.element = null;
+    if (live.shown) {
+      live.shown = false;
+      void this.overlay?.then((o) => o.hide(live.rule.id));
+    }
+  }
+
+  /** Show now, or when the trigger fires (the target scrolls into view / gets focus). */
+  private arm(match: ScreenMatch, live: LiveRule): void {
+    const element = live.element!;
+    const trigger = live.rule.when?.trigger ?? 'screen';
+    if (trigger === 'screen') return this.show(match, live);
+    const armed = (live.armed = new AbortController());
+    const signal = AbortSignal.any([armed.signal, this.screenController!.signal]);
+    const fire = () => {
+      if (signal.aborted) return;
+      armed.abort();
+      this.show(match, live);
+    };
+    if (trigger === 'focus') {
+      element.addEventListener('focusin', fire, { signal });
+      if (element.matches(':focus-within')) fire();
+      return;
+    }
+    const view = this.options.window as Window & typeof globalThis;
+    const observer = new view.IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) fire();
+    });
+    observer.observe(element);
+    signal.addEventListener('abort', () => observer.disconnect(), { once: true });
+  }
+
   private show(match: ScreenMatch, live: LiveRule): void {
     const { rule } = live;
-    const locale = this.options.locale ?? 'en';
     const fallback = match.pack.defaultLocale;
     const element = live.element!;
     const view: TooltipView = {
       id: rule.id,
       domId: domIdFor(rule.id),
       element,
-      ...(rule.title !== undefined && { title: localize(rule.title, locale, fallback) }),
-      text: localize(rule.text, locale, fallback),
+      ...(rule.title !== undefined && { title: localize(rule.title, this.locale, fallback) }),
+      text: localize(rule.text, this.locale, fallback),
       placement: rule.placement,
-      ...(rule.kind === 'tip' && { savesSeconds: rule.savesSeconds, replaces: localize(rule.replaces, locale, fallback) }),
+      ...(rule.kind === 'tip' && { savesSeconds: rule.savesSeconds, replaces: localize(rule.replaces, this.locale, fallback) }),
       onDismiss: () => {
+        if (live.dismissed) return;
         live.dismissed = true;
+        live.shown = false;
         void this.overlay?.then((o) => o.hide(rule.id));
+        this.record({ type: 'dismissed', rule: rule.id });
+        this.options.emit({ type: 'tip-dismissed', pack: match.pack.id, screen: match.screen.id, rule: rule.id });
       },
     };
     const screenSignal = this.screenController?.signal;
@@ -194,10 +285,12 @@ export class Coach {
     this.overlay.then(
       (o) => {
         // The screen may have changed, or the target gone, while the overlay loaded.
-        if (screenSignal?.aborted || live.element !== element) return;
+        if (screenSignal?.aborted || live.element !== element || live.dismissed) return;
         o.show(view);
-        if (live.shownReported) return; // re-shown after a re-render: one signal per visit
+        live.shown = true;
+        if (live.shownReported) return; // re-shown after a re-render: one count per visit
         live.shownReported = true;
+        this.record({ type: 'shown', rule: rule.id });
         this.options.emit({ type: 'tip-shown', pack: match.pack.id, screen: match.screen.id, rule: rule.id });
       },
       (error) => {

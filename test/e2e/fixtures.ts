@@ -32,6 +32,8 @@ export const test = base.extend<{ page: Page; crmUrl: string }, { extension: Ext
   ],
   crmUrl: async ({ crm }, use) => use(crm.url),
   page: async ({ extension }, use) => {
+    // Every test starts as a new user: no progress, no settings (the browser is shared per worker).
+    await clearExtensionStorage(extension);
     const page = await extension.context.newPage();
     await use(page);
     await page.close();
@@ -48,6 +50,30 @@ export interface StoredSignal {
   screen: string;
   rule: string;
   extensionVersion: string;
+}
+
+/** Clear storage.local (progress, settings) from an extension-origin page. */
+export async function clearExtensionStorage(extension: Extension): Promise<void> {
+  const page = await extension.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
+    await page.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
+  } finally {
+    await page.close();
+  }
+}
+
+/** The user's progress as the background stored it (storage.local "progress"). */
+export async function readProgress(extension: Extension): Promise<Record<string, any> | undefined> {
+  const page = await extension.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
+    return await page.evaluate(async () =>
+      (await (globalThis as any).chrome.storage.local.get('progress')).progress,
+    );
+  } finally {
+    await page.close();
+  }
 }
 
 /** All stored signals, read from an extension-origin page (works while the worker is stopped). */

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { anyTooltip, expect, readSignals, test, tooltip } from './fixtures';
+import { anyTooltip, expect, readProgress, readSignals, test, tooltip } from './fixtures';
 
 const SEARCH = 'demo/contact-list.tooltips#search';
 const LOG_CALL = 'demo/contact-record.tooltips#log-call';
@@ -116,7 +116,7 @@ test('a deep link on a full load shows its tooltip once the late target renders'
   await expect(tooltip(page, BOARD)).toBeVisible();
 });
 
-test('dismissing a tooltip hides it for the rest of the visit', async ({ page, crmUrl }) => {
+test('a dismissed tooltip stays away: across re-renders, navigation and reloads', async ({ page, crmUrl, extension }) => {
   await page.goto(`${crmUrl}/contacts`);
   const tip = tooltip(page, SEARCH);
   await tip.getByRole('button', { name: 'Got it' }).click();
@@ -124,6 +124,27 @@ test('dismissing a tooltip hides it for the rest of the visit', async ({ page, c
   // Typing re-renders the list around the field; the dismissed tooltip stays away.
   await page.getByLabel('Search contacts').fill('a');
   await expect(page.getByRole('table')).toBeVisible();
+  // "Until dismissed" is remembered by the background, not by the page: reload.
+  await expect.poll(async () => (await readProgress(extension))?.rules?.[SEARCH]?.dismissed).toBe(true);
+  await page.reload();
+  const log = await recordTooltips(page);
+  await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible();
+  // The record screen's tooltip proves the coach is running on this load.
+  await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().click();
+  await expect(tooltip(page, LOG_CALL)).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible();
+  await page.getByRole('table').getByRole('row').nth(2).getByRole('link').first().click();
+  await expect(tooltip(page, LOG_CALL)).toBeVisible();
+  expect((await log.seen()).filter((s) => s.includes(SEARCH)), 'the dismissed tooltip never came back').toEqual([]);
+});
+
+test('escape dismisses a tooltip from the keyboard', async ({ page, crmUrl }) => {
+  await page.goto(`${crmUrl}/contacts/c-101`);
+  const tip = tooltip(page, LOG_CALL);
+  await expect(tip).toBeVisible();
+  await tip.focus();
+  await page.keyboard.press('Escape');
   await expect(tip).toHaveCount(0);
 });
 
@@ -182,6 +203,6 @@ test('a malformed message is rejected and the worker keeps serving', async ({ ex
   expect(replies[0]).toEqual({ error: 'malformed message' });
   expect(replies[1]).toEqual({ error: 'malformed message' });
   // An extension page is not a CRM page: a valid request answers, with no packs.
-  expect(replies[2]).toEqual({ packs: [] });
+  expect(replies[2]).toEqual({ packs: [], progress: null, context: null });
   await page.close();
 });

@@ -5,6 +5,10 @@ import { SignalStore } from '../../lib/background/signal-store';
 import { compileRules } from '../../lib/rules/compile';
 import { countSignals, listSignals, openCoachDb } from '../../lib/store/database';
 import { signalRecordSchema } from '../../lib/signals/signal-record';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ProgressStore } from '../../lib/background/progress-store';
+import { readContext } from '../../lib/background/settings';
+import { emptyProgress } from '../../lib/progress/progress';
 
 const { bundle } = compileRules([
   { path: 'acme/pack.yaml', text: 'format: 1\nname: Acme\nversion: 2.1.0\ncrm: acme-crm\nhosts: ["*.acme.example"]\nlocales: [en]\ndefaultLocale: en\n' },
@@ -22,6 +26,8 @@ function setup() {
     bundle: () => bundle,
     storeSignals: (r) => store.add(r),
     injectOverlay,
+    progress: new ProgressStore(fakeBrowser.storage.local, () => new Date('2026-11-28T13:45:12Z')),
+    context: () => readContext(fakeBrowser.storage.local),
     extensionVersion: '0.1.0',
     now: () => new Date('2026-11-28T13:45:12Z'),
     log,
@@ -31,13 +37,18 @@ function setup() {
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory(); // a fresh database per test
+  fakeBrowser.reset();
 });
 
 describe('background message handler', () => {
   it('gives a tab the packs for its URL, chosen from the sender, not the message', async () => {
     const { handle } = setup();
-    expect(await handle({ type: 'rules:get' }, sender)).toEqual({ packs: bundle.packs });
-    expect(await handle({ type: 'rules:get' }, { url: 'https://evil.example/' })).toEqual({ packs: [] });
+    expect(await handle({ type: 'rules:get' }, sender)).toEqual({
+      packs: bundle.packs,
+      progress: emptyProgress(),
+      context: { liveStages: {} },
+    });
+    expect(await handle({ type: 'rules:get' }, { url: 'https://evil.example/' })).toEqual({ packs: [], progress: null, context: null });
     expect(await handle({ type: 'rules:get', host: 'eu.acme.example' }, { url: 'https://evil.example/' })).toEqual({
       error: 'malformed message',
     });
@@ -92,6 +103,45 @@ describe('background message handler', () => {
     const { handle, injectOverlay } = setup();
     expect(await handle({ type: 'overlay:load' }, { ...sender, frameId: 2 })).toEqual({ ok: true });
     expect(injectOverlay).toHaveBeenCalledWith(3, 2);
+  });
+});
+
+describe('progress', () => {
+  it('persists events from the sender\'s packs and hands them back with rules:get', async () => {
+    const { handle } = setup();
+    const events = [
+      { type: 'visit', screen: 'acme/home' },
+      { type: 'visit', screen: 'acme/home', from: 'acme/home' },
+      { type: 'shown', rule: 'acme/home.tooltips#hello' },
+      { type: 'dismissed', rule: 'acme/home.tooltips#hello' },
+    ];
+    for (const event of events) expect(await handle({ type: 'progress:event', event }, sender)).toEqual({ ok: true });
+    const reply = (await handle({ type: 'rules:get' }, sender)) as { progress: unknown };
+    expect(reply.progress).toEqual({
+      rules: { 'acme/home.tooltips#hello': { shown: 1, lastShownDay: '2026-11-28', dismissed: true, actions: 0 } },
+      visits: { 'acme/home': 2 },
+      visitsFrom: { 'acme/home > acme/home': 1 },
+      walkthroughs: {},
+      ledger: {},
+    });
+  });
+
+  it('rejects events naming ids outside the sender\'s packs, and free text', async () => {
+    const { handle } = setup();
+    expect(await handle({ type: 'progress:event', event: { type: 'visit', screen: 'other/x' } }, sender)).toEqual({ error: 'unknown ids' });
+    expect(await handle({ type: 'progress:event', event: { type: 'shown', rule: 'acme/home.tooltips#hello' } }, { url: 'https://evil.example/' })).toEqual({
+      error: 'unknown ids',
+    });
+    expect(await handle({ type: 'progress:event', event: { type: 'visit', screen: 'acme/home', note: 'Ola' } }, sender)).toEqual({
+      error: 'malformed message',
+    });
+  });
+
+  it('survives a corrupt stored value by starting over, and serializes concurrent writers', async () => {
+    await fakeBrowser.storage.local.set({ progress: { rules: 'garbage' } });
+    const store = new ProgressStore(fakeBrowser.storage.local);
+    await Promise.all(Array.from({ length: 20 }, () => store.apply([{ type: 'visit', screen: 'acme/home' }])));
+    expect((await store.read()).visits).toEqual({ 'acme/home': 20 });
   });
 });
 
