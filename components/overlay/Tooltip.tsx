@@ -1,8 +1,26 @@
 import { useLayoutEffect, useRef } from 'react';
-import { arrow, autoUpdate, computePosition, flip, offset, shift, type Placement } from '@floating-ui/dom';
+import { arrow, autoUpdate, computePosition, flip, offset, shift, type Placement, type VirtualElement } from '@floating-ui/dom';
 import type { TooltipView } from '../../lib/content/coach';
 
 const SIDE: Record<string, string> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
+
+/** A target inside a same-origin iframe (Dynamics 365), as a rectangle in the top page. */
+function inTopPage(element: Element): VirtualElement {
+  return {
+    contextElement: element,
+    getBoundingClientRect() {
+      const r = element.getBoundingClientRect();
+      let x = r.x;
+      let y = r.y;
+      for (let win: Window | null = element.ownerDocument.defaultView; win?.frameElement; win = win.parent) {
+        const frame = win.frameElement.getBoundingClientRect();
+        x += frame.x + win.frameElement.clientLeft;
+        y += frame.y + win.frameElement.clientTop;
+      }
+      return new DOMRect(x, y, r.width, r.height);
+    },
+  };
+}
 
 /** A labelled, non-modal dialog next to its target. Showing it never steals focus from the CRM. */
 export function Tooltip({ view }: { view: TooltipView }) {
@@ -13,8 +31,10 @@ export function Tooltip({ view }: { view: TooltipView }) {
     const el = floating.current;
     const arrowEl = arrowRef.current;
     if (!el || !arrowEl) return;
+    const inFrame = view.element.ownerDocument !== el.ownerDocument;
+    const reference = inFrame ? inTopPage(view.element) : view.element;
     const update = () => {
-      void computePosition(view.element, el, {
+      void computePosition(reference, el, {
         strategy: 'fixed',
         placement: (view.placement === 'auto' ? 'bottom' : view.placement) as Placement,
         // flip -> shift -> arrow last, as floating-ui recommends.
@@ -31,8 +51,18 @@ export function Tooltip({ view }: { view: TooltipView }) {
         });
       });
     };
-    // autoUpdate follows scroll, resize and layout shifts; its cleanup runs on hide.
-    return autoUpdate(view.element, el, update);
+    // autoUpdate follows scroll, resize and layout shifts; its cleanup runs on hide. For a target
+    // in a frame it sees the frame's scrolling; the top page's scrolling is added here.
+    const stop = autoUpdate(reference, el, update);
+    if (!inFrame) return stop;
+    const top = el.ownerDocument.defaultView!;
+    const controller = new AbortController();
+    top.addEventListener('scroll', update, { capture: true, passive: true, signal: controller.signal });
+    top.addEventListener('resize', update, { signal: controller.signal });
+    return () => {
+      stop();
+      controller.abort();
+    };
   }, [view.element, view.placement]);
 
   const titleId = `${view.domId}-title`;

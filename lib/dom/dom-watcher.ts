@@ -29,7 +29,7 @@ export class DomWatcher {
       for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) this.added.add(n);
       this.schedule();
     });
-    this.registry = new RootRegistry(options.document, (root) => this.observe(root));
+    this.registry = new RootRegistry(options.document, (root) => this.observe(root), options.signal);
     options.signal.addEventListener('abort', () => this.observer.disconnect(), { once: true });
   }
 

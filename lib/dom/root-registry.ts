@@ -12,11 +12,14 @@ export class RootRegistry {
   readonly roots = new Set<SearchRoot>();
   /** Custom elements seen before they had a shadow root (not yet upgraded); re-checked per pass. */
   private readonly unupgraded = new Set<Element>();
+  /** Frames we listen to: a frame that (re)loads gets a new document, which we must search too. */
+  private readonly frames = new WeakSet<Element>();
 
   constructor(
     readonly document: Document,
     /** Called for each root found after the first, so the watcher can observe it too. */
     private readonly onRoot: (root: SearchRoot) => void = () => {},
+    private readonly signal?: AbortSignal,
   ) {
     this.add(document);
   }
@@ -41,8 +44,20 @@ export class RootRegistry {
     if (el.shadowRoot) this.add(el.shadowRoot);
     else if (el.localName.includes('-')) this.unupgraded.add(el);
     if (el.localName === 'iframe' || el.localName === 'frame') {
-      const doc = sameOriginDocument(el as HTMLIFrameElement);
+      const frame = el as HTMLIFrameElement;
+      const doc = sameOriginDocument(frame);
       if (doc) this.add(doc);
+      if (!this.frames.has(frame)) {
+        this.frames.add(frame);
+        frame.addEventListener(
+          'load',
+          () => {
+            const loaded = sameOriginDocument(frame);
+            if (loaded) this.add(loaded);
+          },
+          { signal: this.signal },
+        );
+      }
     }
   }
 

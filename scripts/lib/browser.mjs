@@ -21,8 +21,10 @@ export function ensureChromium({ log = console.error } = {}) {
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 }
 
-export function chromiumArgs({ extensionDir = EXTENSION_DIR, headless = true } = {}) {
+/** @param {{ extensionDir?: string, headless?: boolean, extraArgs?: string[] }} [options] */
+export function chromiumArgs({ extensionDir = EXTENSION_DIR, headless = true, extraArgs = [] } = {}) {
   return [
+    ...extraArgs,
     ...(headless ? ['--headless=new'] : []),
     '--no-sandbox',
     '--disable-gpu',
@@ -41,14 +43,15 @@ export function chromiumArgs({ extensionDir = EXTENSION_DIR, headless = true } =
  * A persistent context (extensions need one) in a fresh profile, with the extension loaded.
  * Returns { context, serviceWorker, extensionId, close }.
  */
-export async function launchWithExtension({ headless = true, extensionDir = EXTENSION_DIR, locale = 'en-US' } = {}) {
+/** @param {{ headless?: boolean, extensionDir?: string, locale?: string, extraArgs?: string[] }} [options] */
+export async function launchWithExtension({ headless = true, extensionDir = EXTENSION_DIR, locale = 'en-US', extraArgs = [] } = {}) {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'crm-coach-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     // Playwright's own headless flag would add the old headless mode; we pass --headless=new.
     headless: false,
-    args: chromiumArgs({ extensionDir, headless }),
+    args: chromiumArgs({ extensionDir, headless, extraArgs }),
     locale,
     viewport: headless ? { width: 1280, height: 800 } : null,
   });

@@ -53,7 +53,7 @@ export interface StoredSignal {
 }
 
 /** Clear storage.local (progress, settings) from an extension-origin page. */
-export async function clearExtensionStorage(extension: Extension): Promise<void> {
+export async function clearExtensionStorage(extension: Pick<Extension, 'context' | 'extensionId'>): Promise<void> {
   const page = await extension.context.newPage();
   try {
     await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
