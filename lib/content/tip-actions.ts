@@ -7,7 +7,7 @@
  */
 import type { CompiledPack, CompiledTip } from '../rules/compiled';
 import type { SearchRoot } from '../dom/root-registry';
-import { resolveTarget } from '../targets/resolve-target';
+import { resolveTargetAll } from '../targets/resolve-target';
 
 export interface TipActionOptions {
   window: Window;
@@ -33,12 +33,9 @@ export function watchTipActions({ window, pack, screen, roots, signal, onAction 
         const path = event.composedPath();
         for (const tip of relevant) {
           if (tip.action.kind === 'screen') continue;
-          const el = resolveTarget(tip.action.target, roots());
-          if (!el) continue;
-          const hit =
-            kind === 'submit'
-              ? event.target === el || (el as HTMLButtonElement).form === event.target
-              : path.includes(el);
+          const hit = resolveTargetAll(tip.action.target, roots()).some((el) =>
+            kind === 'submit' ? event.target === el || (el as HTMLButtonElement).form === event.target : path.includes(el),
+          );
           if (hit) onAction(tip);
         }
       },

@@ -284,8 +284,8 @@ export function compileRules(files: SourceFile[]): CompileResult {
       let ok = data !== undefined;
       matchers.forEach((m, i) => {
         if (!m || typeof m !== 'object') return;
-        const compiled: CompiledUrl = { specificity: 0 };
         const ignoreCase = m.ignoreCase === true;
+        const compiled: CompiledUrl = { specificity: 0, ...(ignoreCase && { ignoreCase }) };
         const part = (kind: 'path' | 'hash', pattern: unknown) => {
           if (typeof pattern !== 'string') return;
           const r = compileUrlPattern(pattern, { kind, ignoreCase });

@@ -36,6 +36,8 @@ export interface CompiledUrl {
   query?: Array<[string, CompiledRegExp | boolean]>;
   /** Higher is more specific: literal characters, then parameters, then wildcards. */
   specificity: number;
+  /** Letter case ignored, in parameter names too. */
+  ignoreCase?: boolean;
 }
 
 export interface TargetStrategy {

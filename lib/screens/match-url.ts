@@ -54,12 +54,21 @@ export function toRegExp(r: CompiledRegExp): RegExp {
   return re;
 }
 
+/** A parameter's value; with ignoreCase, its name is matched regardless of case too (Dynamics' "PageType"). */
+function queryValue(query: URLSearchParams, name: string, ignoreCase: boolean | undefined): string | null {
+  const exact = query.get(name);
+  if (exact !== null || !ignoreCase) return exact;
+  const lower = name.toLowerCase();
+  for (const [k, v] of query) if (k.toLowerCase() === lower) return v;
+  return null;
+}
+
 export function matchUrl(m: CompiledUrl, url: NormalizedUrl): boolean {
   if (m.path && !toRegExp(m.path).test(url.path)) return false;
   if (m.hash && !toRegExp(m.hash).test(url.hash || '/')) return false;
   if (m.query) {
     for (const [name, want] of m.query) {
-      const value = url.query.get(name);
+      const value = queryValue(url.query, name, m.ignoreCase);
       if (want === true) {
         if (value === null) return false;
       } else if (want === false) {

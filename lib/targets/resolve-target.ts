@@ -84,19 +84,42 @@ function candidates(s: TargetStrategy, roots: Roots): Element[] {
   return [];
 }
 
-/** Resolve one strategy: matches in document order, visible only, scoped, then the nth. */
-export function resolveStrategy(s: TargetStrategy, roots: Roots): Element | null {
+/**
+ * Every visible element a strategy matches, in document order, inside its `within` container.
+ * The container is the first *visible* match: SPAs such as Lightning keep earlier pages in the
+ * DOM, hidden, and a hidden container would hide the real target.
+ */
+export function matchAll(s: TargetStrategy, roots: Roots): Element[] {
   let found = candidates(s, roots).filter(isVisible);
   if (s.within !== undefined) {
-    const container = queryAll(roots, s.within)[0];
+    const container = queryAll(roots, s.within).find(isVisible);
     found = container ? found.filter((el) => composedContains(container, el)) : [];
   }
-  return found[s.nth ?? 0] ?? null;
+  return found;
 }
 
-/** How many visible elements a strategy matches (selector evidence, the element picker). */
+/** Resolve one strategy: the nth (default first) of its visible, scoped matches. */
+export function resolveStrategy(s: TargetStrategy, roots: Roots): Element | null {
+  return matchAll(s, roots)[s.nth ?? 0] ?? null;
+}
+
+/** How many visible elements a strategy matches in its scope (selector evidence, the picker). */
 export function countMatches(s: TargetStrategy, roots: Roots): number {
-  return candidates(s, roots).filter(isVisible).length;
+  return matchAll(s, roots).length;
+}
+
+/**
+ * The elements a target stands for when the user acts: all matches of the first strategy that
+ * matches anything (or just the nth, when the strategy picks one). "Click any board card" is a
+ * card click whichever card it is.
+ */
+export function resolveTargetAll(target: readonly TargetStrategy[], roots: Roots): Element[] {
+  for (const s of target) {
+    const all = matchAll(s, roots);
+    if (all.length === 0) continue;
+    return s.nth === undefined ? all : all.slice(s.nth, s.nth + 1);
+  }
+  return [];
 }
 
 export function resolveTarget(target: readonly TargetStrategy[], roots: Roots): Element | null {
