@@ -33,6 +33,10 @@ export async function serveCrmFixtures(
   return {
     port: (server.address() as AddressInfo).port,
     files,
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // Chromium keeps connections alive; do not wait for them
+      }),
   };
 }
