@@ -1,6 +1,6 @@
 /** Zod at the trust boundary: the background parses every incoming message with these. */
 import { z } from 'zod';
-import { SIGNAL_TYPES } from './messages';
+import { FEEDBACK_KINDS, SIGNAL_TYPES } from './messages';
 import { progressEventSchema } from './progress/progress-schema';
 
 const packId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
@@ -14,7 +14,8 @@ export const signalInputSchema = z.strictObject({
   type: z.enum(SIGNAL_TYPES),
   pack: packId,
   screen: screenId,
-  rule: ruleId,
+  rule: ruleId.optional(),
+  detail: z.enum(FEEDBACK_KINDS).optional(),
 });
 
 export const messageSchema = z.discriminatedUnion('type', [

@@ -7,15 +7,32 @@
 import type { CompiledPack } from './rules/compiled';
 import type { Progress, ProgressEvent } from './progress/progress';
 
-export const SIGNAL_TYPES = ['tip-shown', 'tip-dismissed', 'rule-missing'] as const;
+export const SIGNAL_TYPES = [
+  'tip-shown',
+  'tip-dismissed',
+  'rule-missing',
+  'feedback',
+  'help-opened',
+  'walkthrough-started',
+  'walkthrough-step',
+  'walkthrough-completed',
+  'walkthrough-abandoned',
+] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
-/** What a content script reports: ids from the rule files and an enum, nothing from the page. */
+/** Feedback a user gives on a tip or step: an enum, never text (comments are kept apart). */
+export const FEEDBACK_KINDS = ['helpful', 'not-helpful', 'wrong', 'confusing'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+
+/** What a content script reports: ids from the rule files and enums, nothing from the page. */
 export interface SignalInput {
   type: SignalType;
   pack: string;
   screen: string;
-  rule: string;
+  /** A rule id ("…tooltips#key") or a walkthrough step id ("…walkthrough#step"). */
+  rule?: string;
+  /** An enum detail: a feedback kind. */
+  detail?: FeedbackKind;
 }
 
 /** Who the user is to the rules: from settings and (later) managed policy. No identity. */

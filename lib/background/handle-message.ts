@@ -5,7 +5,7 @@
  * loaded packs, so nothing else can be smuggled into storage.
  */
 import { messageSchema } from '../messages-schema';
-import type { CoachContext, ErrorReply } from '../messages';
+import type { CoachContext, ErrorReply, SignalInput } from '../messages';
 import { packsForUrl, type CompiledBundle, type CompiledPack } from '../rules/compiled';
 import type { Progress, ProgressEvent } from '../progress/progress';
 import { dayOf, type SignalRecord } from '../signals/signal-record';
@@ -63,11 +63,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
       case 'signal:record': {
         const { signal } = message;
         const pack = url ? packsForUrl(deps.bundle(), url).find((p) => p.id === signal.pack) : undefined;
-        const known =
-          pack?.screens.some((s) => s.id === signal.screen) &&
-          pack.rules.some((r) => r.id === signal.rule && r.screen === signal.screen);
-        if (!pack || !known) {
-          log('rejected a signal naming unknown rule ids', { type: signal.type });
+        if (!pack || !signalIdsKnown(signal, pack)) {
+          log('rejected a signal naming unknown ids', { type: signal.type });
           return { error: 'unknown ids' } satisfies ErrorReply;
         }
         await deps.storeSignals([
@@ -78,7 +75,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
             pack: pack.id,
             packVersion: pack.version,
             screen: signal.screen,
-            rule: signal.rule,
+            ...(signal.rule !== undefined && { rule: signal.rule }),
+            ...(signal.detail !== undefined && { detail: signal.detail }),
             extensionVersion: deps.extensionVersion,
           },
         ]);
@@ -86,6 +84,19 @@ export function createMessageHandler(deps: BackgroundDeps) {
       }
     }
   };
+}
+
+/** A signal names its pack's screen, and a rule or step of that pack where its type needs one. */
+function signalIdsKnown(signal: SignalInput, pack: CompiledPack): boolean {
+  if (!pack.screens.some((s) => s.id === signal.screen)) return false;
+  const isStep = signal.type.startsWith('walkthrough-');
+  if (signal.rule === undefined) return signal.type === 'help-opened';
+  if (isStep) return pack.walkthroughs.some((w) => w.steps.some((s) => s.id === signal.rule));
+  if (signal.type === 'feedback') {
+    if (signal.detail === undefined) return false;
+    return pack.rules.some((r) => r.id === signal.rule) || pack.walkthroughs.some((w) => w.steps.some((s) => s.id === signal.rule));
+  }
+  return pack.rules.some((r) => r.id === signal.rule && r.screen === signal.screen);
 }
 
 /** Only ids of the sender's packs may be written: nothing else can be smuggled into storage. */
@@ -100,9 +111,7 @@ function eventIdsKnown(event: ProgressEvent, packs: CompiledPack[]): boolean {
     case 'action':
       return packs.some((p) => p.rules.some((r) => r.id === event.rule && r.kind === 'tip' && r.savesSeconds === event.seconds));
     case 'walkthrough':
-      return packs.some((p) =>
-        p.walkthroughs.some((w) => w.id === event.walkthrough && (event.step === undefined || w.steps.some((s) => s.id === event.step))),
-      );
+      return packs.some((p) => p.walkthroughs.some((w) => w.id === event.walkthrough && w.steps.some((s) => s.id === event.step)));
   }
 }
 
@@ -116,6 +125,7 @@ function progressFor(progress: Progress, packs: CompiledPack[]): Progress {
     visits: pick(progress.visits, mine),
     visitsFrom: pick(progress.visitsFrom, (k) => k.split(' > ').every(mine)),
     walkthroughs: pick(progress.walkthroughs, mine),
+    ...(progress.active && mine(progress.active.walkthrough) && { active: progress.active }),
     ledger: {},
   };
 }

@@ -10,6 +10,7 @@ export const progressSchema = z.object({
   visits: z.record(id, count),
   visitsFrom: z.record(z.string().max(410), count),
   walkthroughs: z.record(id, z.object({ completed: z.boolean(), step: id.optional() })),
+  active: z.object({ walkthrough: id, step: id, snoozed: z.boolean() }).optional(),
   ledger: z.record(z.string().regex(/^\d{4}-\d{2}$/), count),
 });
 
@@ -18,7 +19,12 @@ export const progressEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('shown'), rule: id }),
   z.strictObject({ type: z.literal('dismissed'), rule: id }),
   z.strictObject({ type: z.literal('action'), rule: id, seconds: z.number().int().min(0).max(3600) }),
-  z.strictObject({ type: z.literal('walkthrough'), walkthrough: id, step: id.optional(), completed: z.boolean().optional() }),
+  z.strictObject({
+    type: z.literal('walkthrough'),
+    walkthrough: id,
+    step: id,
+    status: z.enum(['active', 'snoozed', 'exited', 'completed']),
+  }),
 ]);
 
 export function parseProgress(raw: unknown): Progress {

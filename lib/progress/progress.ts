@@ -6,7 +6,9 @@
  *   Progress
  *   ├─ rules[ruleId]          { shown, lastShownDay, dismissed, actions }
  *   ├─ visits[screenId]       count;  visitsFrom["<from> > <screen>"]  count
- *   ├─ walkthroughs[id]       { completed, step }   (the overlay writes these)
+ *   ├─ walkthroughs[id]       { completed, step }  (the last step reached)
+ *   ├─ active                 { walkthrough, step, snoozed }: the walkthrough in progress, which
+ *   │                         survives navigation, reloads and browser restarts
  *   └─ ledger[YYYY-MM]        seconds saved that month
  *
  * The background is the only writer (progress-store.ts); content scripts apply the same reducer
@@ -25,8 +27,12 @@ export interface Progress {
   visits: Record<string, number>;
   visitsFrom: Record<string, number>;
   walkthroughs: Record<string, { completed: boolean; step?: string }>;
+  active?: { walkthrough: string; step: string; snoozed: boolean };
   ledger: Record<string, number>;
 }
+
+/** active: started or moved to `step`; snoozed: put aside (resume later); exited; completed. */
+export type WalkthroughStatus = 'active' | 'snoozed' | 'exited' | 'completed';
 
 export type ProgressEvent =
   | { type: 'visit'; screen: string; from?: string }
@@ -34,7 +40,7 @@ export type ProgressEvent =
   | { type: 'dismissed'; rule: string }
   /** A tip's faster path was used; `seconds` is credited when the tip had been shown before. */
   | { type: 'action'; rule: string; seconds: number }
-  | { type: 'walkthrough'; walkthrough: string; step?: string; completed?: boolean };
+  | { type: 'walkthrough'; walkthrough: string; step: string; status: WalkthroughStatus };
 
 export const emptyProgress = (): Progress => ({ rules: {}, visits: {}, visitsFrom: {}, walkthroughs: {}, ledger: {} });
 
@@ -73,16 +79,16 @@ export function applyProgressEvent(p: Progress, event: ProgressEvent, day: strin
     }
     case 'walkthrough': {
       const w = p.walkthroughs[event.walkthrough] ?? { completed: false };
-      return {
-        ...p,
-        walkthroughs: {
-          ...p.walkthroughs,
-          [event.walkthrough]: {
-            completed: w.completed || event.completed === true,
-            ...((event.step ?? w.step) !== undefined && { step: event.step ?? w.step }),
-          },
-        },
+      const walkthroughs = {
+        ...p.walkthroughs,
+        [event.walkthrough]: { completed: w.completed || event.status === 'completed', step: event.step },
       };
+      const { active: _previous, ...rest } = p;
+      if (event.status === 'active' || event.status === 'snoozed') {
+        return { ...rest, walkthroughs, active: { walkthrough: event.walkthrough, step: event.step, snoozed: event.status === 'snoozed' } };
+      }
+      // Completed or exited: it is no longer in progress (another one may be, untouched).
+      return p.active && p.active.walkthrough !== event.walkthrough ? { ...rest, walkthroughs, active: p.active } : { ...rest, walkthroughs };
     }
   }
 }

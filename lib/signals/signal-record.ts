@@ -4,7 +4,7 @@
  * There is deliberately no field that could hold page text, a URL or a record id.
  */
 import { z } from 'zod';
-import { SIGNAL_TYPES } from '../messages';
+import { FEEDBACK_KINDS, SIGNAL_TYPES } from '../messages';
 
 export const signalRecordSchema = z.strictObject({
   type: z.enum(SIGNAL_TYPES),
@@ -14,7 +14,8 @@ export const signalRecordSchema = z.strictObject({
   pack: z.string().regex(/^[a-z0-9-]+$/).max(64),
   packVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   screen: z.string().regex(/^[a-z0-9/-]+$/).max(130),
-  rule: z.string().regex(/^[a-z0-9/.#-]+$/).max(200),
+  rule: z.string().regex(/^[a-z0-9/.#-]+$/).max(200).optional(),
+  detail: z.enum(FEEDBACK_KINDS).optional(),
   extensionVersion: z.string().regex(/^\d+(\.\d+){0,3}$/),
 });
 

@@ -54,7 +54,7 @@ describe('gate', () => {
   it('until-completed ends with the related walkthrough', () => {
     const rule = tooltip({ frequency: 'until-completed', walkthrough: 'p/w.walkthrough' });
     expect(gate(rule, ctx([{ type: 'dismissed', rule: rule.id }]))).toEqual({ show: true });
-    expect(gate(rule, ctx([{ type: 'walkthrough', walkthrough: 'p/w.walkthrough', completed: true }]))).toEqual({
+    expect(gate(rule, ctx([{ type: 'walkthrough', walkthrough: 'p/w.walkthrough', step: 'p/w.walkthrough#a', status: 'completed' }]))).toEqual({
       show: false,
       reason: 'walkthrough completed',
     });
