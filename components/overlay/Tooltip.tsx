@@ -1,8 +1,11 @@
 import { useLayoutEffect, useRef } from 'react';
-import { arrow, autoUpdate, computePosition, flip, offset, shift, type Placement, type VirtualElement } from '@floating-ui/dom';
+import { arrow, autoUpdate, computePosition, flip, hide, offset, shift, type Placement, type VirtualElement } from '@floating-ui/dom';
 import type { TooltipView } from '../../lib/content/coach';
 
 const SIDE: Record<string, string> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
+
+const isShown = (el: Element) =>
+  typeof (el as HTMLElement).checkVisibility === 'function' ? (el as HTMLElement).checkVisibility({ visibilityProperty: true }) : true;
 
 /** A target inside a same-origin iframe (Dynamics 365), as a rectangle in the top page. */
 function inTopPage(element: Element): VirtualElement {
@@ -38,9 +41,13 @@ export function Tooltip({ view }: { view: TooltipView }) {
         strategy: 'fixed',
         placement: (view.placement === 'auto' ? 'bottom' : view.placement) as Placement,
         // flip -> shift -> arrow last, as floating-ui recommends.
-        middleware: [offset(10), flip(), shift({ padding: 8 }), arrow({ element: arrowEl })],
+        // hide() measures clipping in the target's own document; for a target in a frame the
+        // rectangle is the top page's, so only the visibility check below applies there.
+        middleware: [offset(10), flip(), shift({ padding: 8 }), arrow({ element: arrowEl }), ...(inFrame ? [] : [hide()])],
       }).then(({ x, y, placement, middlewareData }) => {
-        Object.assign(el.style, { left: `${x}px`, top: `${y}px` });
+        // Hidden with its target: scrolled out of its container, or hidden by the CRM.
+        const targetGone = middlewareData.hide?.referenceHidden || !isShown(view.element);
+        Object.assign(el.style, { left: `${x}px`, top: `${y}px`, visibility: targetGone ? 'hidden' : 'visible' });
         el.dataset.placement = placement;
         const a = middlewareData.arrow;
         const side = SIDE[placement.split('-')[0]!]!;

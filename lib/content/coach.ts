@@ -17,11 +17,14 @@ import { DomWatcher } from '../dom/dom-watcher';
 import { onNavigate } from '../dom/on-navigate';
 import { normalizeUrl } from '../screens/match-url';
 import { hasDomProbes, matchScreen, type ScreenMatch } from '../screens/match-screen';
-import { isVisible, resolveTarget } from '../targets/resolve-target';
+import { resolveTarget, resolveTargetIn, TargetScope } from '../targets/resolve-target';
 import type { CoachContext, SignalInput } from '../messages';
 import { gate } from '../progress/gating';
 import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
 import { watchTipActions } from './tip-actions';
+import { domIdFor } from './dom-id';
+
+export { domIdFor };
 
 export interface TooltipView {
   id: string;
@@ -68,9 +71,10 @@ interface LiveRule {
   dismissed: boolean;
   missReported: boolean;
   shownReported: boolean;
+  /** Not searched yet on the whole page (new on this screen, or its element left). */
+  fresh: boolean;
 }
 
-export const domIdFor = (ruleId: string) => `crm-coach-${ruleId.replace(/[^a-zA-Z0-9]+/g, '-')}`;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 export class Coach {
@@ -120,16 +124,17 @@ export class Coach {
   /** One pass: screen, then targets. Runs at most once per frame. */
   private pass(): void {
     if (this.options.signal.aborted) return;
+    const scope = new TargetScope(this.watcher.registry.roots);
     const href = this.options.window.location.href;
     if (href !== this.lastHref || this.domProbes) {
       this.lastHref = href;
-      const match = matchScreen(this.options.packs, normalizeUrl(href), this.watcher.registry.roots);
+      const match = matchScreen(this.options.packs, normalizeUrl(href), scope);
       if (match?.screen.id !== this.current?.screen.id) this.enterScreen(match);
     }
     // Connect (and rescan, if we were idle) before resolving: while idle we saw no mutations, so
     // the registry may be missing shadow roots the page rendered since.
     this.updateWatching();
-    this.resolvePending();
+    this.resolvePending(new TargetScope(this.watcher.registry.roots), this.watcher.takeChanged());
     this.updateWatching();
   }
 
@@ -187,25 +192,33 @@ export class Coach {
         dismissed: false,
         missReported: false,
         shownReported: false,
+        fresh: true,
       });
     }
     if (this.options.debug) console.debug('[crm-coach] screen', screen.id);
   }
 
-  private resolvePending(): void {
+  /**
+   * Targets not found yet are looked for in what changed since the last pass (all of the page
+   * when a rule is new or the watcher restarted). Shown targets are only checked for having left
+   * the page; the overlay hides a tooltip whose target is hidden (floating-ui's `hide`).
+   */
+  private resolvePending(scope: TargetScope, changed: Element[] | 'all'): void {
     const match = this.current;
     if (!match) return;
-    const roots = this.watcher.registry.roots;
     const now = this.now().getTime();
     let nextDeadline = Infinity;
     for (const live of this.live.values()) {
       if (live.dismissed || live.missReported) continue;
       if (live.element) {
-        if (live.element.isConnected && isVisible(live.element)) continue;
+        if (live.element.isConnected) continue;
         // The target left (re-render): hide, disarm and look for it again.
         this.unshow(live);
+        live.fresh = true;
       }
-      const element = resolveTarget(live.rule.target, roots);
+      const element =
+        changed === 'all' || live.fresh ? resolveTarget(live.rule.target, scope) : resolveTargetIn(live.rule.target, scope, changed);
+      live.fresh = false;
       if (element) {
         live.element = element;
         this.arm(match, live);

@@ -18,6 +18,8 @@ export class DomWatcher {
   readonly registry: RootRegistry;
   private readonly observer: MutationObserver;
   private readonly added = new Set<Node>();
+  /** Elements whose subtree changed since the last pass; 'all' after a (re)scan. */
+  private changed: Set<Element> | 'all' = 'all';
   private frameRequested = false;
   private active = false;
   private readonly requestFrame: (cb: () => void) => unknown;
@@ -26,7 +28,20 @@ export class DomWatcher {
     const view = options.document.defaultView ?? globalThis;
     this.requestFrame = options.requestFrame ?? ((cb) => view.requestAnimationFrame(cb));
     this.observer = new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if (n.nodeType === Node.ELEMENT_NODE) this.added.add(n);
+      for (const r of records) {
+        if (r.type === 'characterData') {
+          if (r.target.parentElement) this.markChanged(r.target.parentElement);
+          continue;
+        }
+        for (const n of r.addedNodes) {
+          if (n.nodeType === Node.ELEMENT_NODE) {
+            this.added.add(n);
+            this.markChanged(n as Element);
+          } else if (n.nodeType === Node.TEXT_NODE && r.target.nodeType === Node.ELEMENT_NODE) {
+            this.markChanged(r.target as Element);
+          }
+        }
+      }
       this.schedule();
     });
     this.registry = new RootRegistry(options.document, (root) => this.observe(root), options.signal);
@@ -40,12 +55,41 @@ export class DomWatcher {
     this.observer.observe(root, { childList: true, subtree: true, characterData: true });
   }
 
+  private markChanged(el: Element): void {
+    if (this.changed !== 'all') this.changed.add(el);
+  }
+
+  /**
+   * What changed since the last call: the outermost changed elements still on the page, or
+   * 'all' when the watcher (re)started and saw nothing in between.
+   */
+  takeChanged(): Element[] | 'all' {
+    const changed = this.changed;
+    this.changed = new Set();
+    if (changed === 'all') return 'all';
+    const out: Element[] = [];
+    for (const el of changed) {
+      if (!el.isConnected) continue;
+      // Skip elements inside another changed element: its subtree is searched anyway.
+      let inner = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (changed.has(p)) {
+          inner = true;
+          break;
+        }
+      }
+      if (!inner) out.push(el);
+    }
+    return out;
+  }
+
   /** Connect while something is pending; disconnect when nothing is. */
   setActive(active: boolean): void {
     if (active === this.active || this.options.signal.aborted) return;
     this.active = active;
     if (active) {
       // Anything may have changed while we were not looking: rescan once, then observe all roots.
+      this.changed = 'all';
       this.registry.scan(this.options.document);
       for (const root of this.registry.roots) this.observe(root);
     } else {

@@ -6,7 +6,7 @@
  */
 import type { CompiledPack, CompiledScreen } from '../rules/compiled';
 import type { SearchRoot } from '../dom/root-registry';
-import { resolveTarget } from '../targets/resolve-target';
+import { resolveTarget, type TargetScope } from '../targets/resolve-target';
 import { matchUrl, type NormalizedUrl } from './match-url';
 
 export interface ScreenMatch {
@@ -23,14 +23,14 @@ export function urlScore(screen: CompiledScreen, url: NormalizedUrl): number {
   return best;
 }
 
-export function probesPass(screen: CompiledScreen, roots: Iterable<SearchRoot>): boolean {
+export function probesPass(screen: CompiledScreen, roots: TargetScope | Iterable<SearchRoot>): boolean {
   return screen.probes.every((p) => (resolveTarget(p.target, roots) !== null) === (p.kind === 'exists'));
 }
 
 export function matchScreen(
   packs: readonly CompiledPack[],
   url: NormalizedUrl,
-  roots: Iterable<SearchRoot> | null,
+  roots: TargetScope | Iterable<SearchRoot> | null,
 ): ScreenMatch | null {
   let best: ScreenMatch | null = null;
   let bestScore = -1;

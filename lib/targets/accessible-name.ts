@@ -62,7 +62,11 @@ function byIdInTree(el: Element, id: string): Element | null {
 
 const NAME_FROM_CONTENT = /^(button|link|heading|tab|menuitem|option|cell|columnheader|row|treeitem|switch|checkbox|radio)$/;
 
-export function accessibleName(el: Element): string {
+/**
+ * @param labels label text by control, from the pass's TargetScope. Reading `el.labels` instead
+ * walks the whole document after any change: on a 20k-node page, the cost of a whole frame.
+ */
+export function accessibleName(el: Element, labels?: ReadonlyMap<Element, string>): string {
   const labelledBy = el.getAttribute('aria-labelledby');
   if (labelledBy) {
     const text = labelledBy
@@ -73,11 +77,10 @@ export function accessibleName(el: Element): string {
   }
   const ariaLabel = el.getAttribute('aria-label');
   if (normalizeText(ariaLabel)) return normalizeText(ariaLabel);
-  const labels = (el as HTMLInputElement).labels;
-  if (labels && labels.length > 0) {
-    const text = [...labels].map((l) => l.textContent ?? '').join(' ');
-    if (normalizeLabel(text)) return normalizeLabel(text);
-  }
+  const labelText = labels
+    ? labels.get(el)
+    : [...((el as HTMLInputElement).labels ?? [])].map((l) => l.textContent ?? '').join(' ');
+  if (labelText && normalizeLabel(labelText)) return normalizeLabel(labelText);
   const tag = el.localName;
   if (tag === 'img' || (tag === 'input' && (el as HTMLInputElement).type === 'image')) {
     const alt = el.getAttribute('alt');
