@@ -46,8 +46,9 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [packsPlugin()] }),
   manifest: ({ browser }) => ({
-    name: 'CRM Coach',
-    description: 'Tips and walkthroughs inside your CRM, with anonymous-by-design friction signals.',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // storage: settings; scripting: inject the overlay only when something is shown.
     permissions: ['storage', 'scripting'],
     host_permissions: hostPatterns(),

@@ -11,6 +11,7 @@ export default defineBackground(() => {
   const handle = createMessageHandler({
     bundle: () => bundle,
     storeSignals: (records) => signals.add(records),
+    storeComment: (comment) => signals.addComment(comment),
     injectOverlay: async (tabId, frameId) => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },

@@ -27,13 +27,16 @@ export default defineContentScript({
         if (!getOverlayFactory()) await send({ type: 'overlay:load' });
         const factory = getOverlayFactory();
         if (!factory) throw new Error('overlay did not load');
-        return factory(document, ctx.signal);
+        return factory(document, ctx.signal, { locale: context?.locale ?? navigator.language });
       },
       emit(signal: SignalInput) {
         send({ type: 'signal:record', signal }).catch(quietly);
       },
       record(event: ProgressEvent) {
         send({ type: 'progress:event', event }).catch(quietly);
+      },
+      feedback(signal: SignalInput, comment?: string) {
+        send({ type: 'feedback:record', signal, ...(comment && { comment }) }).catch(quietly);
       },
     });
     coach.start();

@@ -23,4 +23,9 @@ export const messageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('overlay:load') }),
   z.strictObject({ type: z.literal('progress:event'), event: progressEventSchema }),
   z.strictObject({ type: z.literal('signal:record'), signal: signalInputSchema }),
+  z.strictObject({
+    type: z.literal('feedback:record'),
+    signal: signalInputSchema.extend({ type: z.literal('feedback') }),
+    comment: z.string().max(500).optional(),
+  }),
 ]);

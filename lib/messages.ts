@@ -51,7 +51,9 @@ export type Message =
   | { type: 'progress:event'; event: ProgressEvent }
   /** Inject the React overlay into the sender's frame (loaded only when something is shown). */
   | { type: 'overlay:load' }
-  | { type: 'signal:record'; signal: SignalInput };
+  | { type: 'signal:record'; signal: SignalInput }
+  /** Feedback on a tip or step: the signal, and optionally the user's own words (kept apart). */
+  | { type: 'feedback:record'; signal: SignalInput; comment?: string };
 
 export type Reply<M extends Message> = M extends { type: 'rules:get' }
   ? { packs: CompiledPack[]; progress: Progress; context: CoachContext }

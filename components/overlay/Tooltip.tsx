@@ -1,84 +1,49 @@
-import { useLayoutEffect, useRef } from 'react';
-import { arrow, autoUpdate, computePosition, flip, hide, offset, shift, type Placement, type VirtualElement } from '@floating-ui/dom';
+import { useRef, useState } from 'react';
 import type { TooltipView } from '../../lib/content/coach';
+import { formatDuration, type Translate } from '../../lib/i18n';
+import { Feedback } from './Feedback';
+import { RichText } from './rich-text';
+import { useAnchor } from './use-anchor';
 
-const SIDE: Record<string, string> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
-
-const isShown = (el: Element) =>
-  typeof (el as HTMLElement).checkVisibility === 'function' ? (el as HTMLElement).checkVisibility({ visibilityProperty: true }) : true;
-
-/** A target inside a same-origin iframe (Dynamics 365), as a rectangle in the top page. */
-function inTopPage(element: Element): VirtualElement {
-  return {
-    contextElement: element,
-    getBoundingClientRect() {
-      const r = element.getBoundingClientRect();
-      let x = r.x;
-      let y = r.y;
-      for (let win: Window | null = element.ownerDocument.defaultView; win?.frameElement; win = win.parent) {
-        const frame = win.frameElement.getBoundingClientRect();
-        x += frame.x + win.frameElement.clientLeft;
-        y += frame.y + win.frameElement.clientTop;
-      }
-      return new DOMRect(x, y, r.width, r.height);
-    },
-  };
+/**
+ * A tooltip or a "this saves you time" tip next to its target: a labelled, non-modal dialog.
+ * Showing it never steals focus from the CRM; Esc closes it. As a beacon it is a small pulsing
+ * dot until clicked.
+ */
+export function Tooltip({ view, t }: { view: TooltipView; t: Translate }) {
+  const [open, setOpen] = useState(view.display !== 'beacon');
+  if (!open) return <Beacon view={view} t={t} onOpen={() => setOpen(true)} />;
+  return <TooltipCard view={view} t={t} />;
 }
 
-/** A labelled, non-modal dialog next to its target. Showing it never steals focus from the CRM. */
-export function Tooltip({ view }: { view: TooltipView }) {
+function Beacon({ view, t, onOpen }: { view: TooltipView; t: Translate; onOpen: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useAnchor(view.element, ref, null, 'right', 4);
+  return (
+    <button
+      ref={ref}
+      type="button"
+      className="beacon"
+      data-rule={view.id}
+      aria-label={view.title ? `${t('showTip')}: ${view.title}` : t('showTip')}
+      onClick={onOpen}
+    >
+      <span className="beacon-dot" aria-hidden="true" />
+    </button>
+  );
+}
+
+function TooltipCard({ view, t }: { view: TooltipView; t: Translate }) {
   const floating = useRef<HTMLDivElement>(null);
   const arrowRef = useRef<HTMLDivElement>(null);
-
-  useLayoutEffect(() => {
-    const el = floating.current;
-    const arrowEl = arrowRef.current;
-    if (!el || !arrowEl) return;
-    const inFrame = view.element.ownerDocument !== el.ownerDocument;
-    const reference = inFrame ? inTopPage(view.element) : view.element;
-    const update = () => {
-      void computePosition(reference, el, {
-        strategy: 'fixed',
-        placement: (view.placement === 'auto' ? 'bottom' : view.placement) as Placement,
-        // flip -> shift -> arrow last, as floating-ui recommends.
-        // hide() measures clipping in the target's own document; for a target in a frame the
-        // rectangle is the top page's, so only the visibility check below applies there.
-        middleware: [offset(10), flip(), shift({ padding: 8 }), arrow({ element: arrowEl }), ...(inFrame ? [] : [hide()])],
-      }).then(({ x, y, placement, middlewareData }) => {
-        // Hidden with its target: scrolled out of its container, or hidden by the CRM.
-        const targetGone = middlewareData.hide?.referenceHidden || !isShown(view.element);
-        Object.assign(el.style, { left: `${x}px`, top: `${y}px`, visibility: targetGone ? 'hidden' : 'visible' });
-        el.dataset.placement = placement;
-        const a = middlewareData.arrow;
-        const side = SIDE[placement.split('-')[0]!]!;
-        Object.assign(arrowEl.style, {
-          left: a?.x != null ? `${a.x}px` : '',
-          top: a?.y != null ? `${a.y}px` : '',
-          [side]: '-5px',
-        });
-      });
-    };
-    // autoUpdate follows scroll, resize and layout shifts; its cleanup runs on hide. For a target
-    // in a frame it sees the frame's scrolling; the top page's scrolling is added here.
-    const stop = autoUpdate(reference, el, update);
-    if (!inFrame) return stop;
-    const top = el.ownerDocument.defaultView!;
-    const controller = new AbortController();
-    top.addEventListener('scroll', update, { capture: true, passive: true, signal: controller.signal });
-    top.addEventListener('resize', update, { signal: controller.signal });
-    return () => {
-      stop();
-      controller.abort();
-    };
-  }, [view.element, view.placement]);
-
+  useAnchor(view.element, floating, arrowRef, view.placement);
   const titleId = `${view.domId}-title`;
   const textId = `${view.domId}-text`;
   return (
     <div
       ref={floating}
       id={view.domId}
-      className="tooltip"
+      className={view.savesSeconds ? 'tooltip tip' : 'tooltip'}
       role="dialog"
       aria-labelledby={view.title ? titleId : textId}
       aria-describedby={view.title ? textId : undefined}
@@ -93,15 +58,22 @@ export function Tooltip({ view }: { view: TooltipView }) {
     >
       {view.title && (
         <p className="title" id={titleId}>
-          {view.title}
+          <RichText text={view.title} inline />
         </p>
       )}
-      <p className="text" id={textId}>
-        {view.text}
-      </p>
+      <div className="text" id={textId}>
+        <RichText text={view.text} />
+      </div>
+      {view.savesSeconds !== undefined && (
+        <p className="saves">
+          <strong>{t('savesAbout', formatDuration(view.savesSeconds, t))}</strong>
+          {view.replaces && <span className="replaces">{t('insteadOf', view.replaces)}</span>}
+        </p>
+      )}
+      <Feedback t={t} onFeedback={view.onFeedback} />
       <div className="actions">
-        <button type="button" className="dismiss" onClick={view.onDismiss}>
-          Got it
+        <button type="button" className="primary" onClick={view.onDismiss}>
+          {t('gotIt')}
         </button>
       </div>
       <div ref={arrowRef} className="arrow" aria-hidden="true" />

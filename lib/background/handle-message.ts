@@ -9,6 +9,8 @@ import type { CoachContext, ErrorReply, SignalInput } from '../messages';
 import { packsForUrl, type CompiledBundle, type CompiledPack } from '../rules/compiled';
 import type { Progress, ProgressEvent } from '../progress/progress';
 import { dayOf, type SignalRecord } from '../signals/signal-record';
+import type { StoredComment } from '../store/database';
+import { scrubComment } from '../privacy/scrub';
 
 export interface MessageSender {
   url?: string;
@@ -19,6 +21,7 @@ export interface MessageSender {
 export interface BackgroundDeps {
   bundle: () => CompiledBundle;
   storeSignals: (records: SignalRecord[]) => Promise<void>;
+  storeComment: (comment: StoredComment) => Promise<void>;
   injectOverlay: (tabId: number, frameId: number) => Promise<void>;
   progress: { read(): Promise<Progress>; apply(events: ProgressEvent[]): Promise<Progress> };
   context: () => Promise<CoachContext>;
@@ -60,7 +63,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
         if (sender.tabId === undefined) return { error: 'no tab' } satisfies ErrorReply;
         await deps.injectOverlay(sender.tabId, sender.frameId ?? 0);
         return { ok: true };
-      case 'signal:record': {
+      case 'signal:record':
+      case 'feedback:record': {
         const { signal } = message;
         const pack = url ? packsForUrl(deps.bundle(), url).find((p) => p.id === signal.pack) : undefined;
         if (!pack || !signalIdsKnown(signal, pack)) {
@@ -80,6 +84,10 @@ export function createMessageHandler(deps: BackgroundDeps) {
             extensionVersion: deps.extensionVersion,
           },
         ]);
+        const comment = message.type === 'feedback:record' && message.comment ? scrubComment(message.comment) : '';
+        if (comment && signal.rule && signal.detail) {
+          await deps.storeComment({ day: dayOf(now()), pack: pack.id, rule: signal.rule, kind: signal.detail, text: comment, shared: false });
+        }
         return { ok: true };
       }
     }

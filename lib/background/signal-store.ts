@@ -3,7 +3,7 @@
  * and nothing else in memory: the MV3 worker may be stopped at any moment, so every signal is
  * written before its message is answered.
  */
-import { addSignals, openCoachDb, type CoachDatabase } from '../store/database';
+import { addComment, addSignals, openCoachDb, type CoachDatabase, type StoredComment } from '../store/database';
 import type { SignalRecord } from '../signals/signal-record';
 
 export class SignalStore {
@@ -29,13 +29,21 @@ export class SignalStore {
   }
 
   async add(records: readonly SignalRecord[]): Promise<void> {
+    await this.write((db) => addSignals(db, records));
+  }
+
+  async addComment(comment: StoredComment): Promise<void> {
+    await this.write((db) => addComment(db, comment));
+  }
+
+  private async write(op: (db: CoachDatabase) => Promise<void>): Promise<void> {
     try {
-      await addSignals(await this.connection(), records);
+      await op(await this.connection());
     } catch (error) {
       // A connection closed under us (no close event fires for every cause): reopen once, retry.
       if ((error as DOMException)?.name !== 'InvalidStateError') throw error;
       this.db = null;
-      await addSignals(await this.connection(), records);
+      await op(await this.connection());
     }
   }
 }

@@ -18,7 +18,9 @@ import { onNavigate } from '../dom/on-navigate';
 import { normalizeUrl } from '../screens/match-url';
 import { hasDomProbes, matchScreen, type ScreenMatch } from '../screens/match-screen';
 import { resolveTarget, resolveTargetIn, TargetScope } from '../targets/resolve-target';
-import type { CoachContext, SignalInput } from '../messages';
+import type { CoachContext, FeedbackKind, SignalInput } from '../messages';
+import { buildPanelModel, type PanelView } from './panel-model';
+import { WalkthroughRunner, type StepView } from './walkthrough-runner';
 import { gate } from '../progress/gating';
 import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
 import { watchTipActions } from './tip-actions';
@@ -34,15 +36,21 @@ export interface TooltipView {
   title?: string;
   text: string;
   placement: Placement;
+  display: 'tooltip' | 'beacon';
   /** For "this saves you time" tips. */
   savesSeconds?: number;
   replaces?: string;
   onDismiss: () => void;
+  onFeedback: (kind: FeedbackKind, comment?: string) => void;
 }
 
 export interface OverlayPort {
   show(view: TooltipView): void;
   hide(id: string): void;
+  /** The walkthrough step to show (null: none); focus moves in when the user asked for it. */
+  showStep(view: StepView | null, takeFocus?: boolean): void;
+  /** The launcher and help panel for this screen (null: none). */
+  setPanel(panel: PanelView | null): void;
 }
 
 export interface CoachOptions {
@@ -57,6 +65,8 @@ export interface CoachOptions {
   emit: (signal: SignalInput) => void;
   /** The user's own progress changed (persisted by the background). */
   record: (event: ProgressEvent) => void;
+  /** Feedback on a tip or step: an anonymous signal, plus a comment the user wrote knowingly. */
+  feedback: (signal: SignalInput, comment?: string) => void;
   now?: () => Date;
   debug?: boolean;
 }
@@ -90,6 +100,9 @@ export class Coach {
   private overlay: Promise<OverlayPort> | null = null;
   private lastHref = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly runners = new Map<string, WalkthroughRunner>();
+  /** The user clicked in our UI just now: the next step may take focus. */
+  private userAsked = false;
 
   constructor(private readonly options: CoachOptions) {
     this.now = options.now ?? (() => new Date());
@@ -105,6 +118,70 @@ export class Coach {
     const nav = onNavigate(options.window, options.signal, () => this.watcher.schedule());
     this.hasNavigationApi = nav.hasNavigationApi;
     options.signal.addEventListener('abort', () => this.leaveScreen(), { once: true });
+    for (const pack of options.packs) {
+      if (pack.walkthroughs.length > 0) this.runners.set(pack.id, this.createRunner(pack));
+    }
+  }
+
+  private createRunner(pack: CompiledPack): WalkthroughRunner {
+    return new WalkthroughRunner(
+      pack,
+      {
+        window: this.options.window,
+        locale: this.locale,
+        now: () => this.now().getTime(),
+        roots: () => this.watcher.registry.roots,
+        progress: () => this.progress,
+        record: (event) => this.record(event),
+        emit: (signal) => this.options.emit(signal),
+        feedback: (signal, comment) => this.options.feedback(signal, comment),
+        showStep: (view) => {
+          const takeFocus = this.userAsked;
+          this.userAsked = false;
+          if (view || this.overlay) this.withOverlay((o) => o.showStep(view, takeFocus));
+        },
+        changed: () => this.updatePanel(),
+        schedule: () => this.watcher.schedule(),
+      },
+      this.options.signal,
+    );
+  }
+
+  private withOverlay(use: (overlay: OverlayPort) => void): void {
+    this.overlay ??= this.options.loadOverlay();
+    this.overlay.then(use, (error) => {
+      this.overlay = null;
+      if (this.options.debug) console.debug('[crm-coach] overlay failed to load', error);
+    });
+  }
+
+  /** The launcher and help panel for the current screen. */
+  private updatePanel(): void {
+    const match = this.current;
+    if (!match) {
+      if (this.overlay) this.withOverlay((o) => o.setPanel(null));
+      return;
+    }
+    const { pack, screen } = match;
+    const model = buildPanelModel(pack, screen, this.progress, {
+      locale: this.locale,
+      liveStage: this.options.context?.liveStages[pack.id] ?? pack.liveStage,
+      month: dayOf(this.now()).slice(0, 7),
+    });
+    const runner = this.runners.get(pack.id);
+    const view: PanelView = {
+      ...model,
+      onStart: (id) => {
+        this.userAsked = true;
+        runner?.start(id);
+      },
+      onResume: () => {
+        this.userAsked = true;
+        runner?.resume();
+      },
+      onOpen: () => this.options.emit({ type: 'help-opened', pack: pack.id, screen: screen.id }),
+    };
+    this.withOverlay((o) => o.setPanel(view));
   }
 
   start(): void {
@@ -135,6 +212,7 @@ export class Coach {
     // the registry may be missing shadow roots the page rendered since.
     this.updateWatching();
     this.resolvePending(new TargetScope(this.watcher.registry.roots), this.watcher.takeChanged());
+    for (const runner of this.runners.values()) runner.onPass();
     this.updateWatching();
   }
 
@@ -151,6 +229,8 @@ export class Coach {
     const previous = this.current;
     this.leaveScreen();
     this.current = match;
+    for (const [packId, runner] of this.runners) runner.onScreen(match?.pack.id === packId ? match.screen.id : null);
+    this.updatePanel();
     if (!match) return;
     const controller = (this.screenController = new AbortController());
     const { pack, screen } = match;
@@ -283,7 +363,10 @@ export class Coach {
       ...(rule.title !== undefined && { title: localize(rule.title, this.locale, fallback) }),
       text: localize(rule.text, this.locale, fallback),
       placement: rule.placement,
+      display: rule.kind === 'tooltip' ? rule.display : 'tooltip',
       ...(rule.kind === 'tip' && { savesSeconds: rule.savesSeconds, replaces: localize(rule.replaces, this.locale, fallback) }),
+      onFeedback: (kind, comment) =>
+        this.options.feedback({ type: 'feedback', pack: match.pack.id, screen: match.screen.id, rule: rule.id, detail: kind }, comment),
       onDismiss: () => {
         if (live.dismissed) return;
         live.dismissed = true;
@@ -317,6 +400,7 @@ export class Coach {
     const needed =
       this.domProbes ||
       !this.hasNavigationApi ||
+      [...this.runners.values()].some((r) => r.needsWatching) ||
       [...this.live.values()].some((l) => !l.dismissed && (l.element !== null || !l.missReported));
     this.watcher.setActive(needed);
   }

@@ -6,7 +6,7 @@
 import type { OverlayPort } from './coach';
 
 export const OVERLAY_FACTORY = Symbol.for('crm-coach/overlay-factory');
-export type OverlayFactory = (document: Document, signal: AbortSignal) => OverlayPort;
+export type OverlayFactory = (document: Document, signal: AbortSignal, options?: { locale?: string }) => OverlayPort;
 
 export function getOverlayFactory(): OverlayFactory | undefined {
   return (globalThis as Record<symbol, OverlayFactory | undefined>)[OVERLAY_FACTORY];

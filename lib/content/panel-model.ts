@@ -23,6 +23,13 @@ export interface PanelModel {
   savedThisMonth: number;
 }
 
+/** The panel model with what the user can do from it. */
+export interface PanelView extends PanelModel {
+  onStart: (walkthrough: string) => void;
+  onResume: () => void;
+  onOpen: () => void;
+}
+
 export function buildPanelModel(
   pack: CompiledPack,
   screen: CompiledScreen,

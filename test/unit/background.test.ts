@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { createMessageHandler } from '../../lib/background/handle-message';
 import { SignalStore } from '../../lib/background/signal-store';
 import { compileRules } from '../../lib/rules/compile';
-import { countSignals, listSignals, openCoachDb } from '../../lib/store/database';
+import { countSignals, listComments, listSignals, openCoachDb } from '../../lib/store/database';
 import { signalRecordSchema } from '../../lib/signals/signal-record';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ProgressStore } from '../../lib/background/progress-store';
@@ -25,6 +25,7 @@ function setup() {
   const handle = createMessageHandler({
     bundle: () => bundle,
     storeSignals: (r) => store.add(r),
+    storeComment: (c) => store.addComment(c),
     injectOverlay,
     progress: new ProgressStore(fakeBrowser.storage.local, () => new Date('2026-11-28T13:45:12Z')),
     context: () => readContext(fakeBrowser.storage.local),
@@ -142,6 +143,40 @@ describe('progress', () => {
     const store = new ProgressStore(fakeBrowser.storage.local);
     await Promise.all(Array.from({ length: 20 }, () => store.apply([{ type: 'visit', screen: 'acme/home' }])));
     expect((await store.read()).visits).toEqual({ 'acme/home': 20 });
+  });
+});
+
+describe('feedback', () => {
+  it('stores the kind as a signal and the comment apart, scrubbed', async () => {
+    const { handle } = setup();
+    const feedback = { type: 'feedback', pack: 'acme', screen: 'acme/home', rule: 'acme/home.tooltips#hello', detail: 'confusing' };
+    const comment = 'Ola (ola@example.com, +47 912 34 567, 12345678901) says the stage field is confusing';
+    expect(await handle({ type: 'feedback:record', signal: feedback, comment }, sender)).toEqual({ ok: true });
+    const db = await openCoachDb();
+    expect((await listSignals(db)).map((s) => [s.type, s.rule, s.detail])).toEqual([['feedback', 'acme/home.tooltips#hello', 'confusing']]);
+    const comments = await listComments(db);
+    expect(comments).toEqual([
+      {
+        id: 1,
+        day: '2026-11-28',
+        pack: 'acme',
+        rule: 'acme/home.tooltips#hello',
+        kind: 'confusing',
+        text: 'Ola ([removed], [removed], [removed]) says the stage field is confusing',
+        shared: false,
+      },
+    ]);
+    // The signal never carries the words.
+    expect(JSON.stringify(await listSignals(db))).not.toContain('confusing ');
+  });
+
+  it('rejects feedback without a kind, or naming another pack\'s rule', async () => {
+    const { handle } = setup();
+    const base = { type: 'feedback', pack: 'acme', screen: 'acme/home', rule: 'acme/home.tooltips#hello' };
+    expect(await handle({ type: 'feedback:record', signal: base }, sender)).toEqual({ error: 'unknown ids' });
+    expect(await handle({ type: 'feedback:record', signal: { ...base, rule: 'x/y.tips#z', detail: 'wrong' } }, sender)).toEqual({
+      error: 'unknown ids',
+    });
   });
 });
 
