@@ -30,6 +30,8 @@ export function Launcher({ view, t }: { view: PanelView; t: Translate }) {
             setOpen(false);
             button.current?.focus();
           }}
+          // Starting or resuming a walkthrough closes the panel; the step takes the focus.
+          onDone={() => setOpen(false)}
         />
       )}
       <button
@@ -71,7 +73,7 @@ export function Launcher({ view, t }: { view: PanelView; t: Translate }) {
   );
 }
 
-function HelpPanel({ id, view, t, onClose }: { id: string; view: PanelView; t: Translate; onClose: () => void }) {
+function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelView; t: Translate; onClose: () => void; onDone: () => void }) {
   const [query, setQuery] = useState('');
   const searchId = useId();
   const titleId = useId();
@@ -110,7 +112,7 @@ function HelpPanel({ id, view, t, onClose }: { id: string; view: PanelView; t: T
             {t('continueOn', view.active.stepIndex + 1, view.active.steps, view.active.stepScreenTitle)}
           </p>
           {view.active.snoozed && (
-            <button type="button" className="primary" onClick={view.onResume}>
+            <button type="button" className="primary" onClick={() => (view.onResume(), onDone())}>
               {t('resume')}
             </button>
           )}
@@ -136,7 +138,7 @@ function HelpPanel({ id, view, t, onClose }: { id: string; view: PanelView; t: T
                     </div>
                   )}
                 </div>
-                <button type="button" onClick={() => view.onStart(w.id)} data-walkthrough={w.id}>
+                <button type="button" onClick={() => (view.onStart(w.id), onDone())} data-walkthrough={w.id}>
                   {w.completed ? t('restart') : t('start')}
                 </button>
               </li>

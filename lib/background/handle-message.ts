@@ -134,6 +134,7 @@ function progressFor(progress: Progress, packs: CompiledPack[]): Progress {
     visitsFrom: pick(progress.visitsFrom, (k) => k.split(' > ').every(mine)),
     walkthroughs: pick(progress.walkthroughs, mine),
     ...(progress.active && mine(progress.active.walkthrough) && { active: progress.active }),
-    ledger: {},
+    // The user's own total, shown in the help panel: it stays in their browser.
+    ledger: progress.ledger,
   };
 }

@@ -5,6 +5,7 @@ const SEARCH = 'demo/contact-list.tooltips#search';
 const LOG_CALL = 'demo/contact-record.tooltips#log-call';
 const STAGE = 'demo/opportunity-create.tooltips#stage';
 const BOARD = 'demo/reports-pipeline.tooltips#board';
+const ACTIVITY_TIP = 'demo/contact-record.tips#activity-tab';
 
 /**
  * Records, in the page's own world, every tooltip that ever appears and the path it appeared on,
@@ -69,6 +70,7 @@ test('each screen shows exactly its tooltip across pushState and hash navigation
   await page.getByRole('table').getByRole('link').first().click();
   await expect(page).toHaveURL(/\/contacts\/c-\d+$/);
   await expectAttached(page, LOG_CALL, page.getByRole('button', { name: 'Log a call' }));
+  await expectAttached(page, ACTIVITY_TIP, page.getByRole('tab', { name: 'Activity' }));
   await expect(tooltip(page, SEARCH)).toHaveCount(0);
 
   // Opportunity list: a screen with no rule shows nothing.
@@ -102,7 +104,8 @@ test('each screen shows exactly its tooltip across pushState and hash navigation
   expect(seen.filter((s) => s.startsWith('/opportunities ')), 'no tooltip on the opportunity list').toEqual([]);
   expect(seen).toEqual([
     `/contacts ${SEARCH}`,
-    expect.stringMatching(new RegExp(`^/contacts/c-\\d+ ${LOG_CALL}$`)),
+    expect.stringMatching(new RegExp(`^/contacts/c-\\d+ (${LOG_CALL}|${ACTIVITY_TIP})$`)),
+    expect.stringMatching(new RegExp(`^/contacts/c-\\d+ (${LOG_CALL}|${ACTIVITY_TIP})$`)),
     `/opportunities/new ${STAGE}`,
     `/reports#/pipeline ${BOARD}`,
   ]);
@@ -182,9 +185,10 @@ test('tip-shown reaches IndexedDB, anonymized, and survives the service worker b
   // The next message (a new page asking for its rules) restarts the worker.
   await page.goto(`${crmUrl}/contacts/c-105`);
   await expect(tooltip(page, LOG_CALL)).toBeVisible();
-  await expect.poll(async () => (await readSignals(extension)).length).toBe(before + 2);
+  await expect(tooltip(page, ACTIVITY_TIP)).toBeVisible();
+  await expect.poll(async () => (await readSignals(extension)).length).toBe(before + 3);
   const all = await readSignals(extension);
-  expect(all.slice(-2).map((s) => s.rule)).toEqual([SEARCH, LOG_CALL]);
+  expect(all.slice(before).map((s) => s.rule).sort()).toEqual([ACTIVITY_TIP, SEARCH, LOG_CALL].sort());
   expect(JSON.stringify(all)).not.toMatch(/ola|nordmann|c-105|127\.0\.0\.1/i);
 });
 
