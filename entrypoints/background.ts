@@ -1,13 +1,15 @@
 import { browser } from 'wxt/browser';
 import bundle from 'virtual:crm-coach/packs';
 import { createMessageHandler } from '../lib/background/handle-message';
-import { SignalStore } from '../lib/background/signal-store';
-import { ProgressStore } from '../lib/background/progress-store';
-import { readContext } from '../lib/background/settings';
+import { createPageHandler } from '../lib/background/handle-page-message';
+import { DEFAULT_LIMITS, SignalStore } from '../lib/background/signal-store';
+import { PROGRESS_KEY, ProgressStore } from '../lib/background/progress-store';
+import { readContext, readSettings, updateSettings } from '../lib/background/settings';
 
 export default defineBackground(() => {
-  const signals = new SignalStore();
-  const progress = new ProgressStore(browser.storage.local);
+  const area = browser.storage.local;
+  const signals = new SignalStore({ area, limits: DEFAULT_LIMITS });
+  const progress = new ProgressStore(area);
   const handle = createMessageHandler({
     bundle: () => bundle,
     storeSignals: (records) => signals.add(records),
@@ -16,20 +18,38 @@ export default defineBackground(() => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },
     progress,
-    context: () => readContext(browser.storage.local),
+    context: () => readContext(area),
+    settings: () => readSettings(area),
     extensionVersion: browser.runtime.getManifest().version,
   });
+  const handlePage = createPageHandler({
+    db: (op) => signals.use(op),
+    health: () => signals.health(),
+    limits: DEFAULT_LIMITS,
+    settings: () => readSettings(area),
+    updateSettings: (change) => updateSettings(area, change),
+    progress: () => progress.read(),
+    resetProgress: () => area.remove(PROGRESS_KEY),
+  });
+  const pageOrigin = new URL(browser.runtime.getURL('/')).origin;
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    // Only our own content scripts and pages talk to us.
+    // Only our own content scripts and pages talk to us; privacy and settings messages are
+    // accepted from our own pages only (not from a content script a CRM page could influence).
     if (sender.id !== browser.runtime.id) return false;
-    handle(message, { url: sender.url, tabId: sender.tab?.id, frameId: sender.frameId }).then(
-      sendResponse,
-      (error: unknown) => {
-        console.error('[crm-coach] message failed', error);
-        sendResponse({ error: 'internal error' });
-      },
-    );
+    const fromOurPage = sender.tab === undefined && sender.url !== undefined && new URL(sender.url).origin === pageOrigin;
+    const type = (message as { type?: unknown } | null)?.type;
+    const isPageMessage = typeof type === 'string' && (type.startsWith('privacy:') || type.startsWith('settings:'));
+    const reply =
+      isPageMessage && fromOurPage
+        ? handlePage(message)
+        : isPageMessage
+          ? Promise.resolve({ error: 'not allowed from this sender' })
+          : handle(message, { url: sender.url, tabId: sender.tab?.id, frameId: sender.frameId });
+    reply.then(sendResponse, (error: unknown) => {
+      console.error('[crm-coach] message failed', error);
+      sendResponse({ error: 'internal error' });
+    });
     return true; // async reply (a returned Promise is ignored by some implementations)
   });
 });

@@ -20,6 +20,17 @@ export const SIGNAL_TYPES = [
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
+/** What the user can pause separately in the popup. */
+export const SIGNAL_CATEGORIES = ['guidance', 'friction', 'feedback', 'health'] as const;
+export type SignalCategory = (typeof SIGNAL_CATEGORIES)[number];
+
+export function categoryOf(type: SignalType): SignalCategory {
+  if (type === 'feedback') return 'feedback';
+  if (type === 'rule-missing') return 'health';
+  if (type === 'tip-shown' || type === 'tip-dismissed' || type === 'help-opened' || type.startsWith('walkthrough-')) return 'guidance';
+  return 'friction';
+}
+
 /** Feedback a user gives on a tip or step: an enum, never text (comments are kept apart). */
 export const FEEDBACK_KINDS = ['helpful', 'not-helpful', 'wrong', 'confusing'] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
@@ -51,7 +62,8 @@ export type Message =
   | { type: 'progress:event'; event: ProgressEvent }
   /** Inject the React overlay into the sender's frame (loaded only when something is shown). */
   | { type: 'overlay:load' }
-  | { type: 'signal:record'; signal: SignalInput }
+  /** `uid`: random per signal, so a retry after a lost reply is stored once. */
+  | { type: 'signal:record'; signal: SignalInput; uid?: string }
   /** Feedback on a tip or step: the signal, and optionally the user's own words (kept apart). */
   | { type: 'feedback:record'; signal: SignalInput; comment?: string };
 
@@ -66,3 +78,11 @@ export type Reply<M extends Message> = M extends { type: 'rules:get' }
       : never;
 
 export type ErrorReply = { error: string };
+
+/** Messages only the extension's own pages (popup, options) may send. */
+export type PageMessage =
+  | { type: 'privacy:summary' }
+  | { type: 'privacy:export' }
+  | { type: 'privacy:wipe' }
+  | { type: 'privacy:pause'; all: boolean; categories: SignalCategory[] }
+  | { type: 'settings:locale'; locale: string | null };

@@ -8,8 +8,9 @@ import { messageSchema } from '../messages-schema';
 import type { CoachContext, ErrorReply, SignalInput } from '../messages';
 import { packsForUrl, type CompiledBundle, type CompiledPack } from '../rules/compiled';
 import type { Progress, ProgressEvent } from '../progress/progress';
-import { dayOf, type SignalRecord } from '../signals/signal-record';
-import type { StoredComment } from '../store/database';
+import { dayOf } from '../signals/signal-record';
+import type { StoredComment, StoredSignal } from '../store/database';
+import { isPaused, type Settings } from './settings';
 import { scrubComment } from '../privacy/scrub';
 
 export interface MessageSender {
@@ -20,11 +21,12 @@ export interface MessageSender {
 
 export interface BackgroundDeps {
   bundle: () => CompiledBundle;
-  storeSignals: (records: SignalRecord[]) => Promise<void>;
+  storeSignals: (records: StoredSignal[]) => Promise<void>;
   storeComment: (comment: StoredComment) => Promise<void>;
   injectOverlay: (tabId: number, frameId: number) => Promise<void>;
   progress: { read(): Promise<Progress>; apply(events: ProgressEvent[]): Promise<Progress> };
   context: () => Promise<CoachContext>;
+  settings: () => Promise<Settings>;
   extensionVersion: string;
   now?: () => Date;
   log?: (message: string, detail?: unknown) => void;
@@ -71,6 +73,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
           log('rejected a signal naming unknown ids', { type: signal.type });
           return { error: 'unknown ids' } satisfies ErrorReply;
         }
+        // Paused means nothing is stored: not the signal, not a comment.
+        if (isPaused(await deps.settings(), signal.type)) return { ok: true, paused: true };
         await deps.storeSignals([
           {
             type: signal.type,
@@ -82,6 +86,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
             ...(signal.rule !== undefined && { rule: signal.rule }),
             ...(signal.detail !== undefined && { detail: signal.detail }),
             extensionVersion: deps.extensionVersion,
+            ...(message.type === 'signal:record' && message.uid !== undefined && { uid: message.uid }),
           },
         ]);
         const comment = message.type === 'feedback:record' && message.comment ? scrubComment(message.comment) : '';

@@ -4,7 +4,7 @@
  * will win over it once policy exists.
  */
 import { z } from 'zod';
-import type { CoachContext } from '../messages';
+import { categoryOf, SIGNAL_CATEGORIES, type CoachContext, type SignalType } from '../messages';
 import type { KeyValueArea } from './progress-store';
 
 const key = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
@@ -12,12 +12,30 @@ export const settingsSchema = z.object({
   liveStages: z.record(key, key).default({}),
   audience: z.string().regex(/^[a-z0-9-]+$/).max(40).optional(),
   locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  /** The user paused recording: everything, or some categories. Paused means nothing is stored. */
+  paused: z.object({ all: z.boolean().default(false), categories: z.array(z.enum(SIGNAL_CATEGORIES)).default([]) }).default({ all: false, categories: [] }),
 });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export async function readSettings(area: KeyValueArea): Promise<Settings> {
+  const parsed = settingsSchema.safeParse((await area.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {});
+  return parsed.success ? parsed.data : settingsSchema.parse({});
+}
+
+export async function updateSettings(area: KeyValueArea, change: (s: Settings) => Settings): Promise<Settings> {
+  const next = settingsSchema.parse(change(await readSettings(area)));
+  await area.set({ [SETTINGS_KEY]: next });
+  return next;
+}
+
+export function isPaused(settings: Settings, type: SignalType): boolean {
+  return settings.paused.all || settings.paused.categories.includes(categoryOf(type));
+}
 
 export const SETTINGS_KEY = 'settings';
 
 export async function readContext(area: KeyValueArea): Promise<CoachContext> {
-  const parsed = settingsSchema.safeParse((await area.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {});
-  const s = parsed.success ? parsed.data : { liveStages: {} };
+  const s = await readSettings(area);
   return { liveStages: s.liveStages, ...(s.audience && { audience: s.audience }), ...(s.locale && { locale: s.locale }) };
 }

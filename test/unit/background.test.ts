@@ -7,7 +7,7 @@ import { countSignals, listComments, listSignals, openCoachDb } from '../../lib/
 import { signalRecordSchema } from '../../lib/signals/signal-record';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ProgressStore } from '../../lib/background/progress-store';
-import { readContext } from '../../lib/background/settings';
+import { readContext, readSettings, updateSettings } from '../../lib/background/settings';
 import { emptyProgress } from '../../lib/progress/progress';
 
 const { bundle } = compileRules([
@@ -29,6 +29,7 @@ function setup() {
     injectOverlay,
     progress: new ProgressStore(fakeBrowser.storage.local, () => new Date('2026-11-28T13:45:12Z')),
     context: () => readContext(fakeBrowser.storage.local),
+    settings: () => readSettings(fakeBrowser.storage.local),
     extensionVersion: '0.1.0',
     now: () => new Date('2026-11-28T13:45:12Z'),
     log,
