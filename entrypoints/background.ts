@@ -37,7 +37,8 @@ export default defineBackground(() => {
     // Only our own content scripts and pages talk to us; privacy and settings messages are
     // accepted from our own pages only (not from a content script a CRM page could influence).
     if (sender.id !== browser.runtime.id) return false;
-    const fromOurPage = sender.tab === undefined && sender.url !== undefined && new URL(sender.url).origin === pageOrigin;
+    // A content script's sender.url is the CRM page's; only our own pages have our origin.
+    const fromOurPage = sender.url !== undefined && new URL(sender.url).origin === pageOrigin;
     const type = (message as { type?: unknown } | null)?.type;
     const isPageMessage = typeof type === 'string' && (type.startsWith('privacy:') || type.startsWith('settings:'));
     const reply =

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { Coach, type OverlayPort } from '../lib/content/coach';
 import { getOverlayFactory } from '../lib/content/overlay-handshake';
+import { Outbox } from '../lib/content/outbox';
 import type { Message, Reply, SignalInput } from '../lib/messages';
 import type { ProgressEvent } from '../lib/progress/progress';
 
@@ -13,8 +14,12 @@ export default defineContentScript({
     const { packs, progress, context } = await send({ type: 'rules:get' });
     if (!packs?.length || ctx.isInvalid) return;
     const quietly = () => {
-      // The extension was reloaded or the worker is restarting: a lost count, never a page error.
+      // The extension was reloaded or the worker is restarting: a lost update, never a page error.
     };
+    const outbox = new Outbox({
+      send: (signal, uid) => send({ type: 'signal:record', signal, uid }),
+      signal: ctx.signal,
+    });
 
     const coach = new Coach({
       window,
@@ -30,7 +35,7 @@ export default defineContentScript({
         return factory(document, ctx.signal, { locale: context?.locale ?? navigator.language });
       },
       emit(signal: SignalInput) {
-        send({ type: 'signal:record', signal }).catch(quietly);
+        outbox.push(signal);
       },
       record(event: ProgressEvent) {
         send({ type: 'progress:event', event }).catch(quietly);

@@ -167,6 +167,7 @@ test('tip-shown reaches IndexedDB, anonymized, and survives the service worker b
     screen: 'demo/contact-list',
     rule: SEARCH,
     extensionVersion: '0.1.0',
+    uid: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), // random per signal: retries are stored once
   });
 
   // Stop the worker the hard way: close its DevTools target.
