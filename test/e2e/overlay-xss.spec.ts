@@ -34,7 +34,6 @@ import { build } from 'rolldown';
 import { test as base, expect } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/lib/browser.mjs';
 import { normalizeRichText, parseRichInline, parseRichText, type InlineNode } from '../../components/overlay/rich-text';
-import { createTranslator, formatDuration } from '../../lib/i18n';
 import type { OverlayPort, TooltipView } from '../../lib/content/coach';
 import type { StepView } from '../../lib/content/walkthrough-runner';
 import type { PanelView } from '../../lib/content/panel-model';
@@ -57,7 +56,12 @@ const batches = Array.from({ length: Math.ceil(payloads.length / BATCH) }, (_, b
 // ---------------------------------------------------------------------------------------------
 // What each field must show as text (React text, or the rich-text parser's text for Markdown fields)
 
-const t = createTranslator('en');
+// lib/i18n.ts imports the catalogs as JSON modules, which Node's ESM loader refuses without an
+// import attribute; the same catalog and the same substitution, read here.
+const EN: Record<string, { message: string }> = JSON.parse(readFileSync(resolve(ROOT, 'public/_locales/en/messages.json'), 'utf8'));
+const t = (key: string, ...subs: Array<string | number>) =>
+  EN[key]!.message.replace(/\$(\d)/g, (_, n: string) => String(subs[Number(n) - 1] ?? ''));
+const formatDuration = (seconds: number) => (seconds >= 90 ? t('minutes', Math.round(seconds / 60)) : t('seconds', Math.round(seconds)));
 const inlineText = (nodes: InlineNode[]): string =>
   nodes.map((n) => (n.type === 'br' ? '' : n.type === 'text' || n.type === 'code' || n.type === 'kbd' ? n.text : inlineText(n.children))).join('');
 /** Markup-free payloads must come out as exactly their (normalized) text, independently of the parser. */
@@ -89,7 +93,7 @@ const EXPECTED: Record<string, (p: string) => string> = {
   'panel active title': (p) => t('continueWalkthrough', p),
   'panel active stepScreenTitle': (p) => t('continueWalkthrough', p) + t('continueOn', ACTIVE.stepIndex + 1, ACTIVE.steps, p),
   'panel tip title': (p) => p,
-  'panel tip replaces': (p) => `${t('savesAbout', formatDuration(SAVES, t))} · ${t('insteadOf', p)}`,
+  'panel tip replaces': (p) => `${t('savesAbout', formatDuration(SAVES))} · ${t('insteadOf', p)}`,
   'panel stage title': (p) => t('stageNow', p),
   'panel stage description': (p) => p,
   'panel checklist label (to do)': (p) => `○ ${p} (${t('toDo')})`,
@@ -156,7 +160,7 @@ function instrument() {
   XMLHttpRequest.prototype.open = sink('XMLHttpRequest.open');
   Document.prototype.write = sink('document.write');
   Document.prototype.writeln = sink('document.writeln');
-  Navigator.prototype.sendBeacon = sink('navigator.sendBeacon') as () => boolean;
+  Navigator.prototype.sendBeacon = sink('navigator.sendBeacon') as unknown as Navigator['sendBeacon'];
   const RealFunction = Function;
   const FakeFunction = function (...args: unknown[]) {
     record('exec', 'Function', args.at(-1));
