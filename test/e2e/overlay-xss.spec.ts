@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { build } from 'rolldown';
 import { test as base, expect } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/lib/browser.mjs';
@@ -241,21 +241,43 @@ function instrument() {
   };
 }
 
+/**
+ * The page's main world, driven over CDP (Runtime.evaluate) rather than page.evaluate: Playwright's
+ * main-world helper runs what it evaluates through `globalThis.eval`, which the instrumentation
+ * replaces, and evaluating through the page's eval would also be reported by its CSP. DevTools
+ * evaluation uses neither. Values come back as JSON text (lone surrogates survive, escaped).
+ */
+class MainWorld {
+  constructor(private readonly cdp: CDPSession) {}
+  async script(source: string): Promise<void> {
+    await this.send(`${source}\n;0`);
+  }
+  async run<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
+    const text = await this.send(`(async () => JSON.stringify(await (${fn.toString()})(${JSON.stringify(arg ?? null)})))()`);
+    return text === undefined ? (undefined as R) : (JSON.parse(text) as R);
+  }
+  private async send(expression: string): Promise<string | undefined> {
+    const { result, exceptionDetails } = await this.cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+    if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return typeof result.value === 'string' ? result.value : undefined;
+  }
+}
+
 interface Counters {
   xss: number;
   dom: number;
   csp: number;
   log: Array<{ kind: string; channel: string; detail: string }>;
 }
-const counters = (page: Page) =>
-  page.evaluate((): Counters => {
+const counters = (world: MainWorld) =>
+  world.run((): Counters => {
     const w = window as unknown as { __xss: number; __xssDom: number; __xssCsp: number; __xssLog: Counters['log'] };
     return { xss: w.__xss, dom: w.__xssDom, csp: w.__xssCsp, log: [...w.__xssLog] };
   });
-/** Two animation frames (MutationObserver and CSP event deliveries are flushed by then). */
-const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+/** Two animation frames (MutationObserver records and CSP reports are delivered by then). */
+const frames = (world: MainWorld) => world.run(() => new Promise<number>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(0)))));
 
-const test = base.extend<{ page: Page }, { browser: Browser; site: { url: string }; overlayScript: string }>({
+const test = base.extend<{ world: MainWorld }, { browser: Browser; site: { url: string }; overlayScript: string }>({
   browser: [
     async ({}, use) => {
       const args = chromiumArgs().filter((a) => !a.includes('extension'));
@@ -280,7 +302,7 @@ const test = base.extend<{ page: Page }, { browser: Browser; site: { url: string
   ],
   overlayScript: [async ({}, use) => use(await bundleOverlay()), { scope: 'worker' }],
   // Instrumented before the page's first byte; the overlay evaluated without a <script> element.
-  page: async ({ browser, site, overlayScript }, use) => {
+  world: async ({ browser, site, overlayScript }, use) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -292,9 +314,10 @@ const test = base.extend<{ page: Page }, { browser: Browser; site: { url: string
     });
     await page.addInitScript(instrument);
     await page.goto(site.url);
-    await page.evaluate(overlayScript);
-    expect(await page.evaluate(() => typeof (globalThis as Record<string, unknown>).createOverlay)).toBe('function');
-    await use(page);
+    const world = new MainWorld(await context.newCDPSession(page));
+    await world.script(overlayScript);
+    expect(await world.run(() => typeof (globalThis as Record<string, unknown>).createOverlay)).toBe('function');
+    await use(world);
     expect(errors, 'page errors, console errors, items hidden by the overlay\'s error boundary').toEqual([]);
     await context.close();
   },
@@ -460,11 +483,11 @@ test('the corpus has at least 150 payloads', () => {
 });
 
 for (const { from, items } of batches) {
-  test(`payloads ${from + 1}–${from + items.length}: every text field, 0 executions, no dangerous DOM, shown as text`, async ({ page }) => {
-    const rendered = await page.evaluate(renderBatch, { items, consts: { saves: SAVES, step: STEP, active: ACTIVE, savedThisMonth: SAVED_THIS_MONTH } });
+  test(`payloads ${from + 1}–${from + items.length}: every text field, 0 executions, no dangerous DOM, shown as text`, async ({ world }) => {
+    const rendered = await world.run(renderBatch, { items, consts: { saves: SAVES, step: STEP, active: ACTIVE, savedThisMonth: SAVED_THIS_MONTH } });
     expect(rendered).toHaveLength(items.length);
-    await frames(page);
-    const c = await counters(page);
+    await frames(world);
+    const c = await counters(world);
     expect(c.log, 'script executions, CSP reports or dangerous DOM seen by the instrumentation').toEqual([]);
     expect([c.xss, c.dom, c.csp]).toEqual([0, 0, 0]);
 
@@ -487,14 +510,14 @@ for (const { from, items } of batches) {
 // ---------------------------------------------------------------------------------------------
 // Negative controls: each channel of the instrumentation does fire.
 
-test('negative control: an onerror handler injected outside the overlay is counted', async ({ page }) => {
-  expect(await counters(page)).toEqual({ xss: 0, dom: 0, csp: 0, log: [] });
-  await page.evaluate(() => {
+test('negative control: an onerror handler injected outside the overlay is counted', async ({ world }) => {
+  expect(await counters(world)).toEqual({ xss: 0, dom: 0, csp: 0, log: [] });
+  await world.run(() => {
     document.getElementById('plain')!.innerHTML = '<img src=x onerror=alert(1)>';
   });
-  await expect.poll(async () => (await counters(page)).xss).toBe(1);
-  await frames(page);
-  const c = await counters(page);
+  await expect.poll(async () => (await counters(world)).xss).toBe(1);
+  await frames(world);
+  const c = await counters(world);
   expect(c.xss).toBe(1);
   expect(c.log.filter((e) => e.kind === 'exec')).toEqual([{ kind: 'exec', channel: 'alert', detail: '1' }]);
   expect(c.log.filter((e) => e.kind === 'dom').map((e) => e.channel)).toEqual(['onerror attribute']);
@@ -502,8 +525,8 @@ test('negative control: an onerror handler injected outside the overlay is count
   expect(c.log.filter((e) => e.kind === 'csp').map((e) => e.channel)).toEqual(expect.arrayContaining(['script-src-attr']));
 });
 
-test('negative control: script elements, handlers, eval and sinks inside a shadow root are counted', async ({ page }) => {
-  await page.evaluate(() => {
+test('negative control: script elements, handlers, eval and sinks inside a shadow root are counted', async ({ world }) => {
+  await world.run(() => {
     const host = document.createElement('div');
     document.body.append(host);
     const root = host.attachShadow({ mode: 'open' });
@@ -515,15 +538,15 @@ test('negative control: script elements, handlers, eval and sinks inside a shado
     setTimeout('prompt(5)', 0);
     void fetch('/x').catch(() => {});
   });
-  await frames(page);
-  const c = await counters(page);
+  await frames(world);
+  const c = await counters(world);
   expect(c.log.filter((e) => e.kind === 'exec').map((e) => `${e.channel} ${e.detail}`)).toEqual(['confirm 2', 'eval 4', 'setTimeout(string) prompt(5)', 'fetch /x']);
   expect(c.log.filter((e) => e.kind === 'dom').map((e) => e.channel)).toEqual(['onclick attribute', 'href URL', '<script> element']);
   expect(c.log.filter((e) => e.kind === 'csp').map((e) => e.channel)).toEqual(expect.arrayContaining(['script-src-elem']));
 });
 
-test('negative control: the overlay audit flags what it must', async ({ page }) => {
-  const problems = await page.evaluate(() => {
+test('negative control: the overlay audit flags what it must', async ({ world }) => {
+  const problems = await world.run(() => {
     const host = document.createElement('div');
     document.body.append(host);
     const root = host.attachShadow({ mode: 'open' });
