@@ -57,9 +57,16 @@
 //                tabs of a CRM URL with no screen (no profiler running) and of overlay.js on 3 fresh
 //                tabs of a CRM screen; navigation start -> first tooltip visible; our main-thread time
 //                and longest task during that load.
+//   overlay      the overlay's own cost with the built extension (test/bench/overlay.mjs): per tooltip
+//                shown (render + position, the late target on /bench/s07 at 20k elements), idle with
+//                3 tooltips and the launcher during a storm (targets still, then moving every frame:
+//                floating-ui's autoUpdate), and per walkthrough step shown (the demo pack's walkthrough
+//                on the demo CRM, real input). Our time as above, split between content.js and
+//                overlay.js by the innermost frame of ours in each profiler sample.
 //
 // Output: the tables on stdout, then one line `BENCH {...}` with every figure (by page size, then
-// scenario). Progress goes to stderr. Development knobs: BENCH_SIZES=5000,20000 BENCH_WINDOW_MS=4000.
+// scenario; the overlay's under `overlay`). Progress goes to stderr. Development knobs:
+// BENCH_SIZES=5000,20000 BENCH_WINDOW_MS=4000.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -69,6 +76,7 @@ import { ROOT, ensureChromium, launchWithExtension } from './lib/browser.mjs';
 import { ALL_FOUND, LATE_KEY, PRESENT_KEYS, ruleId, screenRules, screenTag, writeBenchPack } from '../test/bench/generate-pack.mjs';
 import { startBenchServer } from '../test/bench/server.mjs';
 import { analyzeMainThread, analyzeProfile, findMark, profileSamples, startRecording } from '../test/bench/trace.mjs';
+import { measureOverlayCost } from '../test/bench/overlay.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '5000,20000,50000').split(',').map(Number);
 const TARGET_SIZE = 20000;
@@ -230,6 +238,10 @@ async function run() {
     }
   }
 
+  // --- the overlay's own cost -----------------------------------------------------------------
+  log('--- overlay cost');
+  const overlay = await measureOverlayCost({ openTab, server, size: TARGET_SIZE, windowMs: WINDOW_MS, log, check });
+
   // Minified names say little: show where each hot spot of content.js starts.
   const source = files.content.toString('utf8').split('\n');
   const snippet = (fn) => {
@@ -242,7 +254,7 @@ async function run() {
   }
   for (const h of startup.contentEvalHotspots ?? []) h.source = snippet(h.fn);
 
-  return { machine, rules, sizes, quietFps, startup, bySize, checks, seconds: round((Date.now() - t0) / 1000) };
+  return { machine, rules, sizes, quietFps, startup, bySize, overlay, checks, seconds: round((Date.now() - t0) / 1000) };
 
   // ===========================================================================================
 
@@ -512,6 +524,45 @@ async function run() {
   }
 }
 
+/** The "Overlay cost" section (figures from test/bench/overlay.mjs). */
+function printOverlay(o, p, f) {
+  if (!o) return;
+  const row = (cells, widths) => cells.map((c, i) => (i < 1 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('');
+  p("Overlay cost: the overlay's own main-thread time, real built extension (CPU ms; overlay = ours x overlay.js's share of our profiler samples)");
+  const W = [20, 4, 7, 12, 9, 8, 8, 10, 14];
+  p(row(['per item shown', 'n', 'ours', 'ours', 'overlay', 'forced', 'other', 'callbacks', 'visible after'], W));
+  p(row(['', '', 'mean', 'median/max', 'mean', 'mean', 'mean', 'of overlay', 'median/max ms'], W));
+  for (const [name, x] of [['tooltip', o.tooltipShow], ['walkthrough step', o.stepShow]]) {
+    if (!x) continue;
+    if (x.error) {
+      p(`  ${name}: ${x.error}`);
+      continue;
+    }
+    p(row([name, x.n, f(x.oursMs, 2), `${f(x.oursMsMedian, 2)}/${f(x.oursMsMax, 2)}`, f(x.overlayMs, 2), f(x.forcedMs, 2), f(x.otherMs, 2), f(x.overlayCallbacks, 1), `${f(x.latencyMsMedian, 0)}/${f(x.latencyMsMax, 0)}`], W));
+  }
+  if (o.tooltipShow && !o.tooltipShow.error) p(`  tooltip: ${o.tooltipShow.page}, the late rule's target inserted with 5 tooltips shown; rendered, positioned, + 2 frames`);
+  if (o.stepShow?.byTransition) {
+    p(`  step: ${o.stepShow.page}, "Log a call" walked twice; ours median (visible after) by transition:`);
+    p(`    ${Object.entries(o.stepShow.byTransition).map(([k, v]) => `${k} ${f(v.oursMs, 2)} (${f(v.latencyMs, 0)} ms)`).join('; ')}`);
+  }
+  p('  forced: style/layout forced inside our calls; other: the rest of the main thread in those spans that is not a script');
+  p("  (the browser's style/layout/paint of the frames drawing the item: an upper bound); callbacks: entries into overlay.js");
+  const idle = o.idle;
+  if (idle?.error) p(`  idle: ${idle.error}`);
+  else if (idle) {
+    const I = [26, 7, 9, 9, 9, 13, 8];
+    p(`Idle with ${idle.tooltips} tooltips and the launcher shown, storm on ${idle.page} (ms/s)`);
+    p(row(['', 'fps', 'ours', 'overlay', 'forced', 'callbacks/s', 'sampled'], I));
+    for (const [name, w] of [['targets still', idle.static], [`targets moving ${idle.shiftPx} px/frame`, idle.moving]]) {
+      if (!w) continue;
+      p(row([name, f(w.fps), f(w.oursMsPerSec, 2), f(w.overlayMsPerSec, 2), f(w.forcedMsPerSec, 2), f(w.overlayCallbacksPerSec, 1), f(w.overlaySampledMsPerSec, 2)], I));
+    }
+    p("  ours includes the engine's passes; overlay: its autoUpdate (ResizeObserver, IntersectionObserver, scroll) and");
+    p('  repositioning; sampled: the profiler\'s overlay.js samples (wall)');
+  }
+  p();
+}
+
 function roundAll(o) {
   return JSON.parse(JSON.stringify(o, (_, v) => (typeof v === 'number' ? round(v, 2) : v)));
 }
@@ -646,6 +697,9 @@ function printReport(r) {
     for (const h of evalHot) p(`    ${f(h.ms).padStart(5)} ms  ${h.fn}  ${h.source ?? ''}`);
   }
   p();
+
+  // --- the overlay's own cost ---
+  printOverlay(r.overlay, p, f);
 
   // --- targets ---
   const t = r.bySize[TARGET_SIZE];

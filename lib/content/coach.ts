@@ -86,6 +86,8 @@ interface LiveRule {
 }
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+/** Per frame, for searching the whole page (screen entry): well under a 16 ms frame. */
+const FULL_SEARCH_BUDGET_MS = 6;
 
 export class Coach {
   private readonly watcher: DomWatcher;
@@ -288,6 +290,10 @@ export class Coach {
     if (!match) return;
     const now = this.now().getTime();
     let nextDeadline = Infinity;
+    // Whole-page searches (a new screen, a restart) are spread over frames: at most
+    // FULL_SEARCH_BUDGET_MS per frame, so a big page never gets a long task from us.
+    const budgetEnd = performance.now() + FULL_SEARCH_BUDGET_MS;
+    let more = false;
     for (const live of this.live.values()) {
       if (live.dismissed || live.missReported) continue;
       if (live.element) {
@@ -296,8 +302,12 @@ export class Coach {
         this.unshow(live);
         live.fresh = true;
       }
-      const element =
-        changed === 'all' || live.fresh ? resolveTarget(live.rule.target, scope) : resolveTargetIn(live.rule.target, scope, changed);
+      if (changed === 'all') live.fresh = true;
+      if (live.fresh && performance.now() > budgetEnd) {
+        more = true;
+        continue;
+      }
+      const element = live.fresh ? resolveTarget(live.rule.target, scope) : resolveTargetIn(live.rule.target, scope, changed as Element[]);
       live.fresh = false;
       if (element) {
         live.element = element;
@@ -310,6 +320,7 @@ export class Coach {
         nextDeadline = Math.min(nextDeadline, live.deadline);
       }
     }
+    if (more) this.watcher.schedule();
     // Wake up once at the earliest deadline, so a miss is reported even on a quiet page.
     clearTimeout(this.timer);
     if (nextDeadline < Infinity) {

@@ -14,7 +14,7 @@
  *     .details  read-only record fields (dl/dt/dd)       the rest, up to n elements in all
  * The last three are below the fold and use content-visibility: auto (see the CSS).
  *
- * window.__bench: stats(), storm(ms, rowsPerFrame), navigate(tag, ruleId), late(tag, ruleId),
+ * window.__bench: stats(), storm(ms, rowsPerFrame, shiftPx), navigate(tag, ruleId), late(tag, ruleId),
  * waitTooltip(ruleId) — see each function. Frame counting: one rAF loop that increments `frame`
  * first thing in its callback and then runs the action a measurement asked for, so an action
  * "happens in frame f0"; a tooltip is "visible in frame V" when a ResizeObserver callback (which
@@ -294,11 +294,19 @@
    * and update the "Refreshed" text. Resolves with frames counted and nodes moved per second.
    * performance.mark()s bracket the window (the trace analysis uses them) and a "bench-window"
    * event announces its end (the naive matcher stops its passes there).
+   * shiftPx > 0: also, every frame, a banner above the view grows or shrinks by shiftPx (its style
+   * only: no nodes), so everything in the view (the tooltips' targets) moves every frame.
    */
   let stopStorm = () => {};
-  function storm(ms, rowsPerFrame = 6) {
+  function storm(ms, rowsPerFrame = 6, shiftPx = 0) {
     return new Promise((resolve) => {
       let stopped = false;
+      let banner = null;
+      if (shiftPx > 0) {
+        banner = document.createElement('div');
+        banner.className = 'bench-shift';
+        main.prepend(banner);
+      }
       stopStorm = () => (stopped = true);
       let inserted = 0;
       let removed = 0;
@@ -315,6 +323,7 @@
           performance.mark('bench-window-end');
           state.hooks.delete(hook);
           frames.stop();
+          banner?.remove();
           const seconds = (now - t0) / 1000;
           resolve({ frames: count, seconds, fps: count / seconds, insertedPerSec: inserted / seconds, removedPerSec: removed / seconds });
           return;
@@ -332,6 +341,7 @@
         tbody.insertBefore(tpl.content, ref);
         inserted += ROW_NODES * rowsPerFrame;
         refreshedText.data = `Refreshed ${count}`;
+        if (banner) banner.style.height = `${(count % 2) * shiftPx}px`;
       };
       state.hooks.add(hook);
       frames.start();
