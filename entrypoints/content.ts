@@ -26,6 +26,7 @@ export default defineContentScript({
       packs,
       progress,
       context,
+      frictionPaused: context?.frictionPaused === true,
       signal: ctx.signal,
       debug: import.meta.env.DEV,
       async loadOverlay(): Promise<OverlayPort> {

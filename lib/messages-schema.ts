@@ -1,6 +1,7 @@
 /** Zod at the trust boundary: the background parses every incoming message with these. */
 import { z } from 'zod';
 import { FEEDBACK_KINDS, SIGNAL_CATEGORIES, SIGNAL_TYPES } from './messages';
+import { DWELL_BUCKETS, MAX_COUNT } from './signals/detectors/detection';
 import { progressEventSchema } from './progress/progress-schema';
 
 const packId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
@@ -15,7 +16,9 @@ export const signalInputSchema = z.strictObject({
   pack: packId,
   screen: screenId,
   rule: ruleId.optional(),
-  detail: z.enum(FEEDBACK_KINDS).optional(),
+  detail: z.enum([...FEEDBACK_KINDS, ...DWELL_BUCKETS]).optional(),
+  count: z.number().int().min(1).max(MAX_COUNT).optional(),
+  peer: screenId.optional(),
 });
 
 export const messageSchema = z.discriminatedUnion('type', [
@@ -29,7 +32,7 @@ export const messageSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('feedback:record'),
-    signal: signalInputSchema.extend({ type: z.literal('feedback') }),
+    signal: signalInputSchema.extend({ type: z.literal('feedback'), detail: z.enum(FEEDBACK_KINDS) }),
     comment: z.string().max(500).optional(),
   }),
 ]);

@@ -6,6 +6,8 @@
  */
 import type { CompiledPack } from './rules/compiled';
 import type { Progress, ProgressEvent } from './progress/progress';
+import { FRICTION_SIGNAL_TYPES } from './signals/detectors/index';
+import type { DwellBucket } from './signals/detectors/detection';
 
 export const SIGNAL_TYPES = [
   'tip-shown',
@@ -17,6 +19,7 @@ export const SIGNAL_TYPES = [
   'walkthrough-step',
   'walkthrough-completed',
   'walkthrough-abandoned',
+  ...FRICTION_SIGNAL_TYPES,
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
@@ -42,8 +45,12 @@ export interface SignalInput {
   screen: string;
   /** A rule id ("…tooltips#key") or a walkthrough step id ("…walkthrough#step"). */
   rule?: string;
-  /** An enum detail: a feedback kind. */
-  detail?: FeedbackKind;
+  /** An enum detail: a feedback kind, or a form-dwell bucket. */
+  detail?: FeedbackKind | DwellBucket;
+  /** A small count (rage-click: clicks in the burst). */
+  count?: number;
+  /** back-and-forth: the other screen of the pair. */
+  peer?: string;
 }
 
 /** Who the user is to the rules: from settings and (later) managed policy. No identity. */
@@ -53,6 +60,8 @@ export interface CoachContext {
   audience?: string;
   /** UI language override; otherwise the browser's. */
   locale?: string;
+  /** The user paused friction signals: the content script does not even watch for them. */
+  frictionPaused?: boolean;
 }
 
 export type Message =

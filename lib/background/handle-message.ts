@@ -5,7 +5,8 @@
  * loaded packs, so nothing else can be smuggled into storage.
  */
 import { messageSchema } from '../messages-schema';
-import type { CoachContext, ErrorReply, SignalInput } from '../messages';
+import { FEEDBACK_KINDS, type CoachContext, type ErrorReply, type FeedbackKind, type SignalInput } from '../messages';
+import { FRICTION_SIGNAL_TYPES } from '../signals/detectors/index';
 import { packsForUrl, type CompiledBundle, type CompiledPack } from '../rules/compiled';
 import type { Progress, ProgressEvent } from '../progress/progress';
 import { dayOf } from '../signals/signal-record';
@@ -85,6 +86,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
             screen: signal.screen,
             ...(signal.rule !== undefined && { rule: signal.rule }),
             ...(signal.detail !== undefined && { detail: signal.detail }),
+            ...(signal.count !== undefined && { count: signal.count }),
+            ...(signal.peer !== undefined && { peer: signal.peer }),
             extensionVersion: deps.extensionVersion,
             ...(message.type === 'signal:record' && message.uid !== undefined && { uid: message.uid }),
           },
@@ -101,8 +104,24 @@ export function createMessageHandler(deps: BackgroundDeps) {
 
 /** A signal names its pack's screen, and a rule or step of that pack where its type needs one. */
 function signalIdsKnown(signal: SignalInput, pack: CompiledPack): boolean {
-  if (!pack.screens.some((s) => s.id === signal.screen)) return false;
+  const screen = (id: string) => pack.screens.some((s) => s.id === id);
+  if (!screen(signal.screen)) return false;
   const isStep = signal.type.startsWith('walkthrough-');
+  // Each field only where its type uses it: nothing else can ride along.
+  const isFeedbackKind = signal.detail !== undefined && FEEDBACK_KINDS.includes(signal.detail as FeedbackKind);
+  if (signal.type === 'feedback' ? !isFeedbackKind : signal.type === 'form-dwell' ? signal.detail === undefined || isFeedbackKind : signal.detail !== undefined) {
+    return false;
+  }
+  if (signal.count !== undefined && signal.type !== 'rage-click') return false;
+  if (signal.peer !== undefined && (signal.type !== 'back-and-forth' || !screen(signal.peer))) return false;
+  if ((FRICTION_SIGNAL_TYPES as readonly string[]).includes(signal.type)) {
+    // A click on an element no rule names is recorded against the screen only.
+    return (
+      signal.rule === undefined ||
+      pack.rules.some((r) => r.id === signal.rule) ||
+      pack.walkthroughs.some((w) => w.steps.some((s) => s.id === signal.rule))
+    );
+  }
   if (signal.rule === undefined) return signal.type === 'help-opened';
   if (isStep) return pack.walkthroughs.some((w) => w.steps.some((s) => s.id === signal.rule));
   if (signal.type === 'feedback') {

@@ -37,5 +37,10 @@ export const SETTINGS_KEY = 'settings';
 
 export async function readContext(area: KeyValueArea): Promise<CoachContext> {
   const s = await readSettings(area);
-  return { liveStages: s.liveStages, ...(s.audience && { audience: s.audience }), ...(s.locale && { locale: s.locale }) };
+  return {
+    liveStages: s.liveStages,
+    ...(s.audience && { audience: s.audience }),
+    ...(s.locale && { locale: s.locale }),
+    ...(isPaused(s, 'rage-click') && { frictionPaused: true }),
+  };
 }

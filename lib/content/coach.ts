@@ -25,6 +25,9 @@ import { gate } from '../progress/gating';
 import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
 import { watchTipActions } from './tip-actions';
 import { domIdFor } from './dom-id';
+import { ruleTargetIdOf, type NamedTarget } from './rule-target-id';
+import { watchFriction, type FrictionWatch } from '../signals/dom-adapter';
+import { DEFAULT_FRICTION_THRESHOLDS } from '../signals/thresholds';
 
 export { domIdFor };
 
@@ -67,6 +70,8 @@ export interface CoachOptions {
   record: (event: ProgressEvent) => void;
   /** Feedback on a tip or step: an anonymous signal, plus a comment the user wrote knowingly. */
   feedback: (signal: SignalInput, comment?: string) => void;
+  /** The user paused friction signals: do not even watch for them. */
+  frictionPaused?: boolean;
   now?: () => Date;
   debug?: boolean;
 }
@@ -105,6 +110,7 @@ export class Coach {
   private readonly runners = new Map<string, WalkthroughRunner>();
   /** The user clicked in our UI just now: the next step may take focus. */
   private userAsked = false;
+  private readonly friction: FrictionWatch | null;
 
   constructor(private readonly options: CoachOptions) {
     this.now = options.now ?? (() => new Date());
@@ -122,6 +128,43 @@ export class Coach {
     options.signal.addEventListener('abort', () => this.leaveScreen(), { once: true });
     for (const pack of options.packs) {
       if (pack.walkthroughs.length > 0) this.runners.set(pack.id, this.createRunner(pack));
+    }
+    // Friction signals: only when the user has not paused them (then nothing is even watched).
+    this.friction = options.frictionPaused
+      ? null
+      : watchFriction({
+          window: options.window,
+          signal: options.signal,
+          screen: () => this.screen,
+          roots: () => this.watcher.registry.roots,
+          errorTargets: options.packs.flatMap((p) => p.errorTargets ?? []),
+          thresholds: DEFAULT_FRICTION_THRESHOLDS,
+          targetIdOf: ruleTargetIdOf(() => this.namedTargets(), () => this.watcher.registry.roots),
+          onDetection: (d) =>
+            options.emit({
+              type: d.type,
+              // A detection can belong to the screen just left: its pack is in its id.
+              pack: d.screen.split('/')[0]!,
+              screen: d.screen,
+              ...(d.target && { rule: d.target }),
+              ...(d.bucket && { detail: d.bucket }),
+              ...(d.count && { count: d.count }),
+              ...(d.peer && { peer: d.peer }),
+            }),
+        });
+  }
+
+  /** This screen's rule targets, tip action targets (under the tip's id) and walkthrough steps. */
+  private *namedTargets(): Iterable<NamedTarget> {
+    const match = this.current;
+    if (!match) return;
+    for (const rule of match.pack.rules) {
+      if (rule.screen !== match.screen.id) continue;
+      yield { id: rule.id, target: rule.target };
+      if (rule.kind === 'tip' && rule.action.kind !== 'screen') yield { id: rule.id, target: rule.action.target };
+    }
+    for (const w of match.pack.walkthroughs) {
+      for (const step of w.steps) if (step.screen === match.screen.id) yield { id: step.id, target: step.target };
     }
   }
 
@@ -188,6 +231,8 @@ export class Coach {
 
   start(): void {
     this.pass();
+    // One frame pass too: it also looks again at custom elements not upgraded yet.
+    this.watcher.schedule();
   }
 
   get screen(): string | null {
@@ -233,6 +278,7 @@ export class Coach {
     this.current = match;
     for (const [packId, runner] of this.runners) runner.onScreen(match?.pack.id === packId ? match.screen.id : null);
     this.updatePanel();
+    this.friction?.screenChanged();
     if (!match) return;
     const controller = (this.screenController = new AbortController());
     const { pack, screen } = match;

@@ -45,7 +45,14 @@ export class DomWatcher {
       this.schedule();
     });
     this.registry = new RootRegistry(options.document, (root) => this.observe(root), options.signal);
-    options.signal.addEventListener('abort', () => this.observer.disconnect(), { once: true });
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        this.observer.disconnect();
+        clearTimeout(this.upgradeTimer);
+      },
+      { once: true },
+    );
   }
 
   private observe(root: SearchRoot): void {
@@ -90,6 +97,7 @@ export class DomWatcher {
     if (active) {
       // Anything may have changed while we were not looking: rescan once, then observe all roots.
       this.changed = 'all';
+      this.upgradeDelay = 50;
       this.registry.scan(this.options.document);
       for (const root of this.registry.roots) this.observe(root);
     } else {
@@ -102,6 +110,22 @@ export class DomWatcher {
     return this.active;
   }
 
+  private upgradeTimer: ReturnType<typeof setTimeout> | undefined;
+  private upgradeDelay = 50;
+
+  /**
+   * Custom elements found before their definition ran get a shadow root later, with no mutation
+   * we could see (the content script's world has no `customElements.whenDefined` for the page's
+   * elements). While such elements exist, look again a few times, backing off (50 ms → 3 s); a
+   * bounded wait for late elements, never a polling loop.
+   */
+  private recheckUpgrades(): void {
+    clearTimeout(this.upgradeTimer);
+    if (!this.active || !this.registry.hasPendingUpgrades() || this.upgradeDelay > 3_000) return;
+    this.upgradeTimer = setTimeout(() => this.schedule(), this.upgradeDelay);
+    this.upgradeDelay *= 2;
+  }
+
   /** Ask for a pass on the next frame (coalesced with mutation-triggered ones). */
   schedule(): void {
     if (this.frameRequested || this.options.signal.aborted) return;
@@ -109,9 +133,14 @@ export class DomWatcher {
     this.requestFrame(() => {
       this.frameRequested = false;
       if (this.options.signal.aborted) return;
+      const addedBefore = this.registry.added;
       for (const node of this.added) if (node.isConnected) this.registry.scan(node);
       this.added.clear();
-      this.registry.refresh();
+      const upgraded = this.registry.refresh();
+      // A new shadow root or frame document: its content was never searched, and searches of
+      // changed subtrees do not cross into it. Search everything once.
+      if (upgraded > 0 || this.registry.added > addedBefore) this.changed = 'all';
+      this.recheckUpgrades();
       try {
         this.options.onPass();
       } catch (error) {

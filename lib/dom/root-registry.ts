@@ -24,9 +24,13 @@ export class RootRegistry {
     this.add(document);
   }
 
+  /** How many roots were ever added: lets a caller see that new ones appeared. */
+  added = 0;
+
   private add(root: SearchRoot): void {
     if (this.roots.has(root)) return;
     this.roots.add(root);
+    this.added += 1;
     this.onRoot(root);
     this.scan(root);
   }
@@ -61,13 +65,27 @@ export class RootRegistry {
     }
   }
 
-  /** Re-check custom elements that had no shadow root yet; drop roots that left the page. */
-  refresh(): void {
+  /** Custom elements still without a shadow root (they may get one when upgraded). */
+  hasPendingUpgrades(): boolean {
+    for (const el of this.unupgraded) if (el.isConnected && !el.matches(':defined')) return true;
+    return false;
+  }
+
+  /**
+   * Re-check custom elements that had no shadow root yet; drop roots that left the page.
+   * Returns how many new roots were found (their content was never searched).
+   */
+  refresh(): number {
+    let found = 0;
     for (const el of this.unupgraded) {
       if (!el.isConnected) this.unupgraded.delete(el);
       else if (el.shadowRoot) {
         this.unupgraded.delete(el);
         this.add(el.shadowRoot);
+        found += 1;
+      } else if (el.matches(':defined')) {
+        // Defined and still without an (open) shadow root: it will not get one from an upgrade.
+        this.unupgraded.delete(el);
       }
     }
     for (const root of this.roots) {
@@ -75,6 +93,7 @@ export class RootRegistry {
       const host = root instanceof ShadowRoot ? root.host : (root as Document).defaultView?.frameElement;
       if (!host || !host.isConnected) this.roots.delete(root);
     }
+    return found;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FEEDBACK_KINDS, SIGNAL_TYPES } from '../messages';
+import { DWELL_BUCKETS, MAX_COUNT } from './detectors/detection';
 
 export const signalRecordSchema = z.strictObject({
   type: z.enum(SIGNAL_TYPES),
@@ -15,7 +16,9 @@ export const signalRecordSchema = z.strictObject({
   packVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   screen: z.string().regex(/^[a-z0-9/-]+$/).max(130),
   rule: z.string().regex(/^[a-z0-9/.#-]+$/).max(200).optional(),
-  detail: z.enum(FEEDBACK_KINDS).optional(),
+  detail: z.enum([...FEEDBACK_KINDS, ...DWELL_BUCKETS]).optional(),
+  count: z.number().int().min(1).max(MAX_COUNT).optional(),
+  peer: z.string().regex(/^[a-z0-9/-]+$/).max(130).optional(),
   extensionVersion: z.string().regex(/^\d+(\.\d+){0,3}$/),
 });
 

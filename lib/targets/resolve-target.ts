@@ -93,7 +93,7 @@ function candidates(s: TargetStrategy, where: Where, scope: TargetScope): Elemen
     const want = normalizeLabel(s.label);
     const out = new Set<Element>();
     const within = where === scope.roots ? null : [...where];
-    const inWhere = (el: Element) => within === null || within.some((w) => w === el || w.contains(el));
+    const inWhere = (el: Element) => within === null || within.some((w) => w instanceof Element && composedContains(w, el));
     for (const [control, text] of scope.labels) {
       if (normalizeLabel(text) === want && inWhere(control)) out.add(control);
     }

@@ -9,7 +9,8 @@
  *   idle           screen "found" (20k elements), 2 of its 5 tooltips dismissed: 3 tooltips and the
  *                  launcher on screen, nothing pending. One storm window as in the table above
  *                  (targets stay put), and one where a banner above the view changes height every
- *                  frame so every target moves every frame (autoUpdate repositions each tooltip).
+ *                  frame so every target moves every frame (autoUpdate repositions each tooltip);
+ *                  that one also without the extension (http://localhost), for the frame rate.
  *   step show      the demo CRM (test/fixtures/demo-crm, the demo pack's walkthrough "Log a call",
  *                  6 steps over 3 screens), walked through twice with real input (Playwright):
  *                  from each action (Start in the panel, a click, typing, a save, a navigation) until
@@ -122,8 +123,10 @@ function waitStepInPage(stepId) {
 }
 
 /**
- * @param {{ context: import('playwright-core').BrowserContext, openTab: () => Promise<{ page: import('playwright-core').Page, cdp: import('playwright-core').CDPSession }>,
- *   server: { ours: string }, windowMs: number, size: number, log: (...a: unknown[]) => void, check: (ok: boolean, what: string, o?: { fatal?: boolean }) => void }} h
+ * Runs the three measurements in fresh tabs of bench.mjs's browser; a failing one is reported as
+ * { error } and the others still run.
+ * @param {{ openTab: () => Promise<{ page: import('playwright-core').Page, cdp: import('playwright-core').CDPSession }>,
+ *   server: { ours: string, plain: string }, windowMs: number, size: number, log: (...a: unknown[]) => void, check: (ok: boolean, what: string) => void }} h
  */
 export async function measureOverlayCost(h) {
   const out = {};
@@ -188,6 +191,7 @@ function summarize({ per, share, samples }, extra) {
   const n = per.length;
   return {
     ...extra,
+    latencies: (extra.latencies ?? []).map((x) => round(x, 1)),
     oursMs: round(sum(ours) / n),
     oursMsMedian: round(median(ours)),
     oursMsMax: round(max(ours)),
@@ -251,6 +255,20 @@ async function idleWithTooltips({ openTab, server, size, windowMs, check }) {
     };
   }
   await page.close();
+  // The same moving storm without the extension (localhost is outside its match patterns).
+  {
+    const { page, cdp } = await openTab();
+    await page.goto(`${server.plain}/bench/${ALL_FOUND}?n=${size}`, { timeout: 60_000 });
+    const stop = await startRecording(cdp);
+    const storm = await page.evaluate(([ms, px]) => window.__bench.storm(ms, 6, px), [windowMs, SHIFT_PX]);
+    const { events } = await stop();
+    const a = findMark(events, 'bench-window-start');
+    const b = findMark(events, 'bench-window-end');
+    if (!a || !b) throw new Error('window marks missing from the trace');
+    const m = analyzeMainThread(events, { pid: a.pid, tid: a.tid, start: a.ts, end: b.ts, isOurs: () => false });
+    windows.movingNoExtension = { fps: round(storm.fps, 1), busyMsPerSec: round((m.busyMs / m.windowMs) * 1000) };
+    await page.close();
+  }
   return { page: `/bench/${ALL_FOUND}?n=${size}`, tooltips, launcher: true, shiftPx: SHIFT_PX, ...windows };
 }
 

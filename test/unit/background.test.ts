@@ -147,6 +147,38 @@ describe('progress', () => {
   });
 });
 
+describe('friction signals', () => {
+  const friction = (over: Record<string, unknown>) => ({ type: 'signal:record', signal: { pack: 'acme', screen: 'acme/home', ...over } });
+
+  it('stores detections against the screen, with enums and small numbers only', async () => {
+    const { handle } = setup();
+    expect(await handle(friction({ type: 'dead-click' }), sender)).toEqual({ ok: true });
+    expect(await handle(friction({ type: 'rage-click', rule: 'acme/home.tooltips#hello', count: 4 }), sender)).toEqual({ ok: true });
+    expect(await handle(friction({ type: 'form-dwell', detail: '2m-5m' }), sender)).toEqual({ ok: true });
+    expect(await handle(friction({ type: 'back-and-forth', peer: 'acme/home' }), sender)).toEqual({ ok: true });
+    const rows = await listSignals(await openCoachDb());
+    expect(rows.map(({ type, rule, count, detail, peer }) => ({ type, rule, count, detail, peer }))).toEqual([
+      { type: 'dead-click', rule: undefined, count: undefined, detail: undefined, peer: undefined },
+      { type: 'rage-click', rule: 'acme/home.tooltips#hello', count: 4, detail: undefined, peer: undefined },
+      { type: 'form-dwell', rule: undefined, count: undefined, detail: '2m-5m', peer: undefined },
+      { type: 'back-and-forth', rule: undefined, count: undefined, detail: undefined, peer: 'acme/home' },
+    ]);
+  });
+
+  it.each([
+    ['a count on another type', { type: 'dead-click', count: 3 }, 'unknown ids'],
+    ['a dwell bucket on another type', { type: 'rage-click', detail: '2m-5m' }, 'unknown ids'],
+    ['a form-dwell without its bucket', { type: 'form-dwell' }, 'unknown ids'],
+    ['a peer that is not a screen of the pack', { type: 'back-and-forth', peer: 'other/x' }, 'unknown ids'],
+    ['a rule of another pack', { type: 'dead-click', rule: 'other/x.tooltips#y' }, 'unknown ids'],
+    ['a huge count', { type: 'rage-click', count: 5000 }, 'malformed message'],
+    ['free text as a bucket', { type: 'form-dwell', detail: 'Ola was slow' }, 'malformed message'],
+  ])('rejects %s', async (_, signal, error) => {
+    const { handle } = setup();
+    expect(await handle(friction(signal), sender)).toEqual({ error });
+  });
+});
+
 describe('feedback', () => {
   it('stores the kind as a signal and the comment apart, scrubbed', async () => {
     const { handle } = setup();
@@ -174,7 +206,7 @@ describe('feedback', () => {
   it('rejects feedback without a kind, or naming another pack\'s rule', async () => {
     const { handle } = setup();
     const base = { type: 'feedback', pack: 'acme', screen: 'acme/home', rule: 'acme/home.tooltips#hello' };
-    expect(await handle({ type: 'feedback:record', signal: base }, sender)).toEqual({ error: 'unknown ids' });
+    expect(await handle({ type: 'feedback:record', signal: base }, sender)).toEqual({ error: 'malformed message' });
     expect(await handle({ type: 'feedback:record', signal: { ...base, rule: 'x/y.tips#z', detail: 'wrong' } }, sender)).toEqual({
       error: 'unknown ids',
     });

@@ -54,8 +54,9 @@ export type Observation =
   /**
    * A click. `element`: key of the clicked control (the nearest clickable ancestor, else the
    * element itself). `x`, `y`: viewport coordinates (a keyboard "click" uses the control's
-   * centre). `clickable`: it looks clickable (button, link, role=button, cursor:pointer…).
-   * `editable`: a text field (clicks there place the caret; never rage or dead).
+   * centre). `clickable`: it looks clickable (button, link, role=button, cursor:pointer…) and its
+   * effect should show on this page (not a link to a new tab or a download).
+   * `editable`: a field (text, select, picker): clicks there are editing, never rage or dead.
    * `selecting`: a multi-click that selected text on something not clickable.
    */
   | {

@@ -294,8 +294,9 @@
    * and update the "Refreshed" text. Resolves with frames counted and nodes moved per second.
    * performance.mark()s bracket the window (the trace analysis uses them) and a "bench-window"
    * event announces its end (the naive matcher stops its passes there).
-   * shiftPx > 0: also, every frame, a banner above the view grows or shrinks by shiftPx (its style
-   * only: no nodes), so everything in the view (the tooltips' targets) moves every frame.
+   * shiftPx > 0: also, every frame, a banner above the view grows by shiftPx (back to 0 every 100
+   * frames; its style only, no nodes), so everything in the view (the tooltips' targets) moves
+   * down every frame, as under an expanding notification.
    */
   let stopStorm = () => {};
   function storm(ms, rowsPerFrame = 6, shiftPx = 0) {
@@ -341,7 +342,7 @@
         tbody.insertBefore(tpl.content, ref);
         inserted += ROW_NODES * rowsPerFrame;
         refreshedText.data = `Refreshed ${count}`;
-        if (banner) banner.style.height = `${(count % 2) * shiftPx}px`;
+        if (banner) banner.style.height = `${(count % 100) * shiftPx}px`;
       };
       state.hooks.add(hook);
       frames.start();
