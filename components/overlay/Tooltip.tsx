@@ -11,7 +11,8 @@ import { useAnchor } from './use-anchor';
  * dot until clicked.
  */
 export function Tooltip({ view, t }: { view: TooltipView; t: Translate }) {
-  const [open, setOpen] = useState(view.display !== 'beacon');
+  // A beacon needs a target to sit on; without one the tooltip shows centred.
+  const [open, setOpen] = useState(view.display !== 'beacon' || view.element === null);
   if (!open) return <Beacon view={view} t={t} onOpen={() => setOpen(true)} />;
   return <TooltipCard view={view} t={t} />;
 }
@@ -43,7 +44,7 @@ function TooltipCard({ view, t }: { view: TooltipView; t: Translate }) {
     <div
       ref={floating}
       id={view.domId}
-      className={view.savesSeconds ? 'tooltip tip' : 'tooltip'}
+      className={['tooltip', view.savesSeconds ? 'tip' : '', view.element ? '' : 'centered'].filter(Boolean).join(' ')}
       role="dialog"
       aria-labelledby={view.title ? titleId : textId}
       aria-describedby={view.title ? textId : undefined}
@@ -76,7 +77,7 @@ function TooltipCard({ view, t }: { view: TooltipView; t: Translate }) {
           {t('gotIt')}
         </button>
       </div>
-      <div ref={arrowRef} className="arrow" aria-hidden="true" />
+      {view.element && <div ref={arrowRef} className="arrow" aria-hidden="true" />}
     </div>
   );
 }

@@ -35,7 +35,8 @@ export interface TooltipView {
   id: string;
   /** DOM-safe id derived from the rule id (for aria-labelledby and tests). */
   domId: string;
-  element: Element;
+  /** null: shown centred (the target never came and the rule says `ifMissing.then: center`). */
+  element: Element | null;
   title?: string;
   text: string;
   placement: Placement;
@@ -362,6 +363,8 @@ export class Coach {
         live.missReported = true;
         if (this.options.debug) console.debug('[crm-coach] target not found', live.rule.id);
         this.options.emit({ type: 'rule-missing', pack: match.pack.id, screen: match.screen.id, rule: live.rule.id });
+        // The text still helps without its arrow, if the rule says so.
+        if (live.rule.ifMissing.then === 'center') this.show(match, live);
       } else {
         nextDeadline = Math.min(nextDeadline, live.deadline);
       }
@@ -412,7 +415,7 @@ export class Coach {
   private show(match: ScreenMatch, live: LiveRule): void {
     const { rule } = live;
     const fallback = match.pack.defaultLocale;
-    const element = live.element!;
+    const element = live.element;
     const view: TooltipView = {
       id: rule.id,
       domId: domIdFor(rule.id),

@@ -132,6 +132,16 @@ test('a beacon opens its tooltip when clicked', async ({ page, crmUrl }) => {
   await expect(tooltip(page, 'demo/opportunity-record.tooltips#edit')).toBeVisible();
 });
 
+test('a target that never appears is reported as rule health; "center" still shows the text', async ({ page, crmUrl, extension }) => {
+  await page.goto(`${crmUrl}/reports#/activity`);
+  const centred = tooltip(page, 'demo/reports-activity.tooltips#filter-by-outcome');
+  await expect(centred).toBeVisible();
+  await expect(centred).toHaveClass(/centered/);
+  await expect.poll(async () => (await readSignals(extension)).map((s) => `${s.type} ${s.rule}`)).toContain(
+    'rule-missing demo/reports-activity.tooltips#filter-by-outcome',
+  );
+});
+
 test('feedback reaches IndexedDB; the comment is stored apart and scrubbed', async ({ page, crmUrl, extension }) => {
   await page.goto(`${crmUrl}/contacts`);
   const tip = tooltip(page, 'demo/contact-list.tooltips#search');
