@@ -11,7 +11,7 @@
  *   reported once as rule health. Shown targets that leave the page go back to pending.
  * The DOM watcher runs only while something is pending or shown, or screens need DOM probes.
  */
-import type { CompiledPack, CompiledRule, Placement } from '../rules/compiled';
+import type { CompiledPack, CompiledRule } from '../rules/compiled';
 import { localize } from '../rules/compiled';
 import { DomWatcher } from '../dom/dom-watcher';
 import { onNavigate } from '../dom/on-navigate';
@@ -24,22 +24,14 @@ import { WalkthroughRunner, type StepView } from './walkthrough-runner';
 import { gate } from '../progress/gating';
 import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
 import { watchTipActions } from './tip-actions';
-import { domIdFor } from './dom-id';
+import { domIdFor, type PopoverContent } from './dom-id';
 import { ruleTargetIdOf, type NamedTarget } from './rule-target-id';
 import { watchFriction, type FrictionWatch } from '../signals/dom-adapter';
 import { DEFAULT_FRICTION_THRESHOLDS } from '../signals/thresholds';
 
 export { domIdFor };
 
-export interface TooltipView {
-  id: string;
-  /** DOM-safe id derived from the rule id (for aria-labelledby and tests). */
-  domId: string;
-  /** null: shown centred (the target never came and the rule says `ifMissing.then: center`). */
-  element: Element | null;
-  title?: string;
-  text: string;
-  placement: Placement;
+export interface TooltipView extends PopoverContent {
   display: 'tooltip' | 'beacon';
   /** For "this saves you time" tips. */
   savesSeconds?: number;

@@ -13,24 +13,17 @@
  *                   ▼
  *          show step, arm its advance ─fired─► next step … past the last ─► completed
  */
-import type { CompiledPack, CompiledStep, CompiledWalkthrough, Placement } from '../rules/compiled';
+import type { CompiledPack, CompiledStep, CompiledWalkthrough } from '../rules/compiled';
 import { localize } from '../rules/compiled';
 import type { SearchRoot } from '../dom/root-registry';
 import { resolveTarget } from '../targets/resolve-target';
 import type { FeedbackKind, SignalInput } from '../messages';
 import type { Progress, ProgressEvent } from '../progress/progress';
-import { domIdFor } from './dom-id';
+import { domIdFor, type PopoverContent } from './dom-id';
 
-export interface StepView {
+export interface StepView extends PopoverContent {
   walkthrough: string;
   walkthroughTitle: string;
-  id: string;
-  domId: string;
-  /** null: shown centred (no target, or `ifMissing.then: center`). */
-  element: Element | null;
-  title?: string;
-  text: string;
-  placement: Placement;
   index: number;
   count: number;
   /** The step advances by Next (otherwise by doing what it says). */
@@ -270,21 +263,18 @@ export class WalkthroughRunner {
   }
 
   private complete(): void {
-    const current = this.current!;
-    const last = current.walkthrough.steps.at(-1)!;
-    this.host.record({ type: 'walkthrough', walkthrough: current.walkthrough.id, step: last.id, status: 'completed' });
-    this.signal('walkthrough-completed', last);
-    this.clear();
-    this.current = null;
-    this.host.changed();
+    this.end('completed', 'walkthrough-completed', this.current!.walkthrough.steps.at(-1)!);
   }
 
   exit(): void {
     const step = this.step();
-    if (!this.current || !step) return;
-    this.host.record({ type: 'walkthrough', walkthrough: this.current.walkthrough.id, step: step.id, status: 'exited' });
     // "Abandoned at step k" is what managers' funnels need: the step id says which.
-    this.signal('walkthrough-abandoned', step);
+    if (step) this.end('exited', 'walkthrough-abandoned', step);
+  }
+
+  private end(status: 'completed' | 'exited', type: 'walkthrough-completed' | 'walkthrough-abandoned', step: CompiledStep): void {
+    this.host.record({ type: 'walkthrough', walkthrough: this.current!.walkthrough.id, step: step.id, status });
+    this.signal(type, step);
     this.clear();
     this.current = null;
     this.host.changed();
