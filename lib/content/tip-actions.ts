@@ -7,7 +7,7 @@
  */
 import type { CompiledPack, CompiledTip } from '../rules/compiled';
 import type { SearchRoot } from '../dom/root-registry';
-import { resolveTargetAll } from '../targets/resolve-target';
+import { reDispatchedFor, resolveTargetAll } from '../targets/resolve-target';
 
 export interface TipActionOptions {
   window: Window;
@@ -33,8 +33,13 @@ export function watchTipActions({ window, pack, screen, roots, signal, onAction 
         const path = event.composedPath();
         for (const tip of relevant) {
           if (tip.action.kind === 'screen') continue;
+          // A component that re-dispatches change/submit from its shadow host (they do not leave a
+          // shadow root by themselves) counts as its inner field.
+          const fromHost = (el: Element) => reDispatchedFor(event, el);
           const hit = resolveTargetAll(tip.action.target, roots()).some((el) =>
-            kind === 'submit' ? event.target === el || (el as HTMLButtonElement).form === event.target : path.includes(el),
+            kind === 'submit'
+              ? event.target === el || (el as HTMLButtonElement).form === event.target || fromHost(el)
+              : path.includes(el) || (kind === 'change' && fromHost(el)),
           );
           if (hit) onAction(tip);
         }

@@ -16,7 +16,7 @@
 import type { CompiledPack, CompiledStep, CompiledWalkthrough } from '../rules/compiled';
 import { localize } from '../rules/compiled';
 import type { SearchRoot } from '../dom/root-registry';
-import { resolveTarget } from '../targets/resolve-target';
+import { reDispatchedFor, resolveTarget } from '../targets/resolve-target';
 import type { FeedbackKind, SignalInput } from '../messages';
 import type { Progress, ProgressEvent } from '../progress/progress';
 import { domIdFor, type PopoverContent } from './dom-id';
@@ -223,18 +223,29 @@ export class WalkthroughRunner {
 
   /** Listen for what moves this step on; everything stops with the step. */
   private arm(step: CompiledStep, element: Element, signal: AbortSignal): void {
-    const on = (type: string, hit: (e: Event) => boolean) =>
-      this.host.window.addEventListener(type, (e) => hit(e) && queueMicrotask(() => this.next()), { capture: true, signal });
+    // change, input and submit do not leave a shadow root: listen at the element's own root too.
+    // Components that re-dispatch them from their host (Lightning does) are caught at the window.
+    const roots = new Set<EventTarget>([this.host.window, element.getRootNode()]);
+    const on = (type: string, hit: (e: Event) => boolean) => {
+      let fired = false;
+      const listener = (e: Event) => {
+        if (fired || !hit(e)) return;
+        fired = true;
+        queueMicrotask(() => this.next());
+      };
+      for (const root of roots) root.addEventListener(type, listener, { capture: true, signal });
+    };
     const inPath = (e: Event) => e.composedPath().includes(element);
+    const orHost = (e: Event) => inPath(e) || reDispatchedFor(e, element);
     switch (step.advance.kind) {
       case 'click':
         return on('click', inPath);
       case 'input':
-        return on('input', inPath);
+        return on('input', orHost);
       case 'change':
-        return on('change', inPath);
+        return on('change', orHost);
       case 'submit':
-        return on('submit', (e) => e.target === element || (element as HTMLButtonElement).form === e.target || inPath(e));
+        return on('submit', (e) => e.target === element || (element as HTMLButtonElement).form === e.target || orHost(e));
       default:
         return;
     }

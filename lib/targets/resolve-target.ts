@@ -70,6 +70,16 @@ export function composedContains(container: Element, el: Element): boolean {
   return false;
 }
 
+/**
+ * Is this event a shadow-DOM component re-dispatching, from its host, an event of `el` inside it?
+ * (change, input and submit do not leave a shadow root; components such as Lightning's fire their
+ * own from the host.)
+ */
+export function reDispatchedFor(event: Event, el: Element): boolean {
+  const host = event.target;
+  return host instanceof Element && host !== el && host.shadowRoot !== null && composedContains(host, el);
+}
+
 export function isVisible(el: Element): boolean {
   if (!el.isConnected) return false;
   if (typeof (el as HTMLElement).checkVisibility === 'function') {

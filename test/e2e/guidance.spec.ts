@@ -206,3 +206,28 @@ test('everything the overlay draws passes axe (WCAG 2.1 AA)', async ({ page, crm
   });
   expect(violations).toEqual([]);
 });
+
+test('walkthrough advance triggers: element appears, input, change inside a shadow root, submit, Next', async ({ page, crmUrl, extension }) => {
+  const W = 'demo/create-opportunity.walkthrough';
+  const s = (id: string) => page.locator(`crm-coach-overlay [role="dialog"][data-step="${W}#${id}"]`);
+  await page.goto(`${crmUrl}/opportunities`);
+  await launcher(page).click();
+  await panel(page).getByRole('button', { name: 'Start' }).click();
+  await expect(s('open-form')).toBeVisible();
+  await page.getByRole('button', { name: 'New opportunity' }).click();
+  await expect(s('try-save')).toBeVisible();
+  const form = page.getByRole('form', { name: 'New opportunity' });
+  await form.getByRole('button', { name: 'Save' }).click(); // the error banner appears
+  await expect(s('name')).toBeVisible();
+  await form.getByLabel('Opportunity name').fill('Fjordkraft renewal');
+  await expect(s('stage')).toBeVisible();
+  await page.locator('select[name="stage"]').selectOption('Qualification'); // inside the picklist's shadow root
+  await expect(s('save')).toBeVisible();
+  await form.getByLabel('Amount').fill('250000');
+  await form.getByLabel('Close date').fill('2026-12-15');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(s('done')).toBeVisible(); // on the new record, centred (no target)
+  await expect(s('done')).toHaveClass(/centered/);
+  await s('done').getByRole('button', { name: 'Finish' }).click();
+  await expect.poll(async () => (await readProgress(extension))?.walkthroughs?.[W]?.completed).toBe(true);
+});
