@@ -211,3 +211,16 @@ test('a malformed message is rejected and the worker keeps serving', async ({ ex
   expect(replies[2]).toEqual({ packs: [], progress: null, context: null });
   await page.close();
 });
+
+test('a DOM-only screen change (a tab, same URL) switches the tooltips within a frame or two', async ({ page, crmUrl }) => {
+  await page.goto(`${crmUrl}/contacts/c-106`);
+  await expect(tooltip(page, LOG_CALL)).toBeVisible();
+  const url = page.url();
+  await page.getByRole('tab', { name: 'Activity' }).click();
+  await expect(tooltip(page, 'demo/contact-activity.tooltips#newest-first')).toBeVisible();
+  await expect(tooltip(page, LOG_CALL)).toHaveCount(0);
+  expect(page.url()).toBe(url);
+  await page.getByRole('tab', { name: 'Details' }).click();
+  await expect(tooltip(page, LOG_CALL)).toBeVisible();
+  await expect(tooltip(page, 'demo/contact-activity.tooltips#newest-first')).toHaveCount(0);
+});
