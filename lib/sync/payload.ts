@@ -1,0 +1,268 @@
+/**
+ * What the extension uploads to an organisation's collector, and what managers read back: the
+ * one definition, imported by the extension's upload side and by the collector (collector/).
+ *
+ * Only DAILY AGGREGATES travel, never raw signals: one batch is one install's counts for one day.
+ * Every string in a batch is an id from the rule files, an enum, a version, a day or a random id;
+ * there is no free-text field except `feedback[].text`, which holds only comments the user
+ * explicitly chose to send (scrubbed before storing, on both sides: lib/privacy/scrub.ts).
+ *
+ *   UploadBatch
+ *   ├─ format: 1
+ *   ├─ batchId       random (crypto.randomUUID() or randomId()): the idempotency key; a retry of
+ *   │                the same batch MUST reuse it (the collector answers `{ duplicate: true }`)
+ *   ├─ contributor   random, made by the extension per install AND per day of the rows: a new one
+ *   │                for every day (the collector rejects an id it has seen with another day), so
+ *   │                days cannot be linked; the collector only counts distinct ids per day (k)
+ *   ├─ extensionVersion
+ *   ├─ rows[]        AggregateRow, all of the same `day`, each key (every field but the counts) once
+ *   └─ feedback[]?   comments the user OK'd: { day, pack, rule, kind, text ≤ 500 }
+ *
+ *   AggregateRow = { day, crm, pack, packVersion, screen, rule?, type, detail?, peer?, count,
+ *                    durations? }
+ *     count      how many signals of this kind that install recorded that day (not rage-click's
+ *                clicks-per-burst, which stays local)
+ *     detail     the feedback kind, for type "feedback" only (required there)
+ *     durations  form-dwell only (required there): how many of `count` fell in each DWELL_BUCKET;
+ *                the buckets add up to `count`
+ *     rule       required for tips, walkthrough steps, rule-missing and feedback; optional for
+ *                friction types (a click on an element no rule names has none); absent for
+ *                help-opened
+ *     peer       back-and-forth only: the other screen of the pair
+ *
+ * The manager's read side (insightsQuerySchema, insightsResponseSchema) is below; every table
+ * there has already been through lib/privacy/suppression.ts.
+ */
+import { z } from 'zod';
+import { FEEDBACK_KINDS, SIGNAL_TYPES, type SignalType } from '../messages';
+import { DWELL_BUCKETS } from '../signals/detectors/detection';
+import { FRICTION_SIGNAL_TYPES } from '../signals/detectors/index';
+import { signalRecordSchema } from '../signals/signal-record';
+
+export const PAYLOAD_FORMAT = 1 as const;
+/** Rows in one batch: a busy install has ~100 (screens × kinds) a day; 1,000 leaves ample room. */
+export const MAX_ROWS_PER_BATCH = 1000;
+/** Comments in one batch. */
+export const MAX_FEEDBACK_PER_BATCH = 20;
+export const MAX_FEEDBACK_TEXT = 500;
+/** A day's count of one kind for one install: more is a bug, not a salesperson. */
+export const MAX_ROW_COUNT = 100_000;
+/** Longest period a manager can ask for, in days. */
+export const MAX_PERIOD_DAYS = 366;
+
+const record = signalRecordSchema.shape;
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day "2026-11-28" (not "2026-02-30"). */
+export function isCalendarDay(s: string): boolean {
+  const m = DAY.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+export const daySchema = record.day.refine(isCalendarDay, { message: 'not a calendar day (YYYY-MM-DD)' });
+
+/** A random id: 16–64 characters of [A-Za-z0-9_-] (a UUID fits; so does randomId()). */
+export const randomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+/** 128 random bits, base64url (22 characters): for batch ids and daily contributor ids. */
+export function randomId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const count = z.number().int().min(0).max(MAX_ROW_COUNT);
+
+export const durationsSchema = z.strictObject(
+  Object.fromEntries(DWELL_BUCKETS.map((b) => [b, count.optional()])) as Record<(typeof DWELL_BUCKETS)[number], z.ZodOptional<typeof count>>,
+);
+
+const RULE_REQUIRED: ReadonlySet<SignalType> = new Set<SignalType>([
+  'tip-shown',
+  'tip-dismissed',
+  'rule-missing',
+  'feedback',
+  'walkthrough-started',
+  'walkthrough-step',
+  'walkthrough-completed',
+  'walkthrough-abandoned',
+]);
+const FRICTION: ReadonlySet<string> = new Set(FRICTION_SIGNAL_TYPES);
+
+export const aggregateRowSchema = z
+  .strictObject({
+    day: daySchema,
+    crm: record.crm,
+    pack: record.pack,
+    packVersion: record.packVersion,
+    screen: record.screen,
+    rule: record.rule,
+    type: z.enum(SIGNAL_TYPES),
+    detail: z.enum(FEEDBACK_KINDS).optional(),
+    peer: record.peer,
+    count: count.min(1),
+    durations: durationsSchema.optional(),
+  })
+  .superRefine((row, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (row.type === 'feedback' ? row.detail === undefined : row.detail !== undefined) {
+      issue('detail', 'detail is the feedback kind: required for type "feedback", not allowed otherwise');
+    }
+    if (RULE_REQUIRED.has(row.type) && row.rule === undefined) issue('rule', `rule is required for type "${row.type}"`);
+    if (!RULE_REQUIRED.has(row.type) && !FRICTION.has(row.type) && row.rule !== undefined) {
+      issue('rule', `rule is not allowed for type "${row.type}"`);
+    }
+    if (row.peer !== undefined && row.type !== 'back-and-forth') issue('peer', 'peer is for type "back-and-forth" only');
+    if (row.type === 'form-dwell') {
+      if (row.durations === undefined) issue('durations', 'durations are required for type "form-dwell"');
+      else {
+        const sum = Object.values(row.durations).reduce<number>((a, b) => a + (b ?? 0), 0);
+        if (sum !== row.count) issue('durations', 'durations must add up to count');
+      }
+    } else if (row.durations !== undefined) issue('durations', 'durations are for type "form-dwell" only');
+  });
+
+export type AggregateRow = z.infer<typeof aggregateRowSchema>;
+
+/** The identity of a row within a batch: everything but the counts. */
+export const rowKey = (r: AggregateRow): string =>
+  [r.day, r.crm, r.pack, r.packVersion, r.screen, r.rule ?? '', r.type, r.detail ?? '', r.peer ?? ''].join('|');
+
+// Comments: printable text only (line breaks allowed, other control characters not).
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
+
+export const feedbackCommentSchema = z.strictObject({
+  day: daySchema,
+  pack: record.pack,
+  rule: record.rule.unwrap(),
+  kind: z.enum(FEEDBACK_KINDS),
+  text: z
+    .string()
+    .min(1)
+    .max(MAX_FEEDBACK_TEXT)
+    .refine((t) => !CONTROL.test(t), { message: 'control characters are not allowed' }),
+});
+
+export type FeedbackComment = z.infer<typeof feedbackCommentSchema>;
+
+export const uploadBatchSchema = z
+  .strictObject({
+    format: z.literal(PAYLOAD_FORMAT),
+    batchId: randomIdSchema,
+    contributor: randomIdSchema,
+    extensionVersion: record.extensionVersion,
+    rows: z.array(aggregateRowSchema).max(MAX_ROWS_PER_BATCH),
+    feedback: z.array(feedbackCommentSchema).max(MAX_FEEDBACK_PER_BATCH).optional(),
+  })
+  .superRefine((batch, ctx) => {
+    if (batch.rows.length === 0 && (batch.feedback?.length ?? 0) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['rows'], message: 'a batch carries at least one row or comment' });
+    }
+    const day = batch.rows[0]?.day;
+    const seen = new Set<string>();
+    batch.rows.forEach((row, i) => {
+      if (row.day !== day) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'day'], message: 'all rows of a batch are of one day (the contributor id is per day)' });
+      }
+      const key = rowKey(row);
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['rows', i], message: 'duplicate row: aggregate rows with the same key into one' });
+      seen.add(key);
+    });
+  });
+
+export type UploadBatch = z.infer<typeof uploadBatchSchema>;
+
+/** The collector's answer to an accepted batch (201 stored; 200 with duplicate: true, already had it). */
+export const uploadResponseSchema = z.strictObject({
+  ok: z.literal(true),
+  batchId: randomIdSchema,
+  duplicate: z.boolean(),
+  rows: z.number().int().min(0),
+});
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
+
+/** Every error the collector answers with: a code, a message, and for 400 the failing paths. */
+export const errorResponseSchema = z.strictObject({
+  error: z.string(),
+  message: z.string(),
+  issues: z.array(z.strictObject({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+});
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+// ---------------------------------------------------------------- the manager's read side
+
+/**
+ * What a manager can ask for. Each kind is one table over a disjoint set of signal types, so no
+ * two responses for the same pack and period share a total that one could be subtracted from.
+ *   friction      rows: screen (or day with by=day) × cols: friction type; form-dwell split by
+ *                 bucket ("form-dwell/2m-5m")
+ *   walkthroughs  rows: walkthrough step id × cols: started, step (shown), completed, abandoned
+ *   tips          rows: rule × cols: tip-shown, tip-dismissed
+ *   feedback      rows: rule (tip or step) × cols: feedback kind
+ *   comments      the comments users chose to send, only for rules whose feedback came from ≥ k
+ *                 contributors in the period; no day, no order of arrival
+ */
+export const INSIGHT_KINDS = ['friction', 'walkthroughs', 'tips', 'feedback', 'comments'] as const;
+export type InsightKind = (typeof INSIGHT_KINDS)[number];
+
+export const insightsQuerySchema = z
+  .strictObject({
+    pack: record.pack,
+    from: daySchema,
+    to: daySchema,
+    /** friction only: rows by screen (default) or by day. */
+    by: z.enum(['screen', 'day']).optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+    else if ((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 + 1 > MAX_PERIOD_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `a period is at most ${MAX_PERIOD_DAYS} days` });
+    }
+  });
+export type InsightsQuery = z.infer<typeof insightsQuerySchema>;
+
+/** Why a value is not shown: fewer than k contributors, or it would let one be recovered. */
+export const suppressionSchema = z.enum(['k', 'complementary']).nullable();
+
+const publishedValue = { value: z.number().nullable(), suppressed: suppressionSchema };
+
+export const publishedTableSchema = z.strictObject({
+  k: z.number().int().min(5),
+  rows: z.array(z.string()),
+  cols: z.array(z.string()),
+  /** Cells with data (or suppressed to protect another); a (row, col) not listed is 0. */
+  cells: z.array(z.strictObject({ row: z.string(), col: z.string(), ...publishedValue })),
+  rowTotals: z.array(z.strictObject({ key: z.string(), ...publishedValue })),
+  colTotals: z.array(z.strictObject({ key: z.string(), ...publishedValue })),
+  total: z.strictObject(publishedValue),
+});
+export type PublishedTableResponse = z.infer<typeof publishedTableSchema>;
+
+export const insightsResponseSchema = z.strictObject({
+  format: z.literal(PAYLOAD_FORMAT),
+  insight: z.enum(INSIGHT_KINDS),
+  pack: record.pack,
+  from: daySchema,
+  to: daySchema,
+  rowDimension: z.enum(['screen', 'day', 'step', 'rule']),
+  colDimension: z.enum(['type', 'kind']),
+  /** Values are counts of signals; contributors are counted per day (see collector/README.md). */
+  table: publishedTableSchema,
+});
+export type InsightsResponse = z.infer<typeof insightsResponseSchema>;
+
+export const commentsResponseSchema = z.strictObject({
+  format: z.literal(PAYLOAD_FORMAT),
+  insight: z.literal('comments'),
+  pack: record.pack,
+  from: daySchema,
+  to: daySchema,
+  k: z.number().int().min(5),
+  comments: z.array(z.strictObject({ rule: z.string(), kind: z.enum(FEEDBACK_KINDS), text: z.string() })),
+});
+export type CommentsResponse = z.infer<typeof commentsResponseSchema>;
