@@ -528,7 +528,7 @@ async function run() {
 function printOverlay(o, p, f) {
   if (!o) return;
   const row = (cells, widths) => cells.map((c, i) => (i < 1 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('');
-  p("Overlay cost: the overlay's own main-thread time, real built extension (CPU ms; overlay = ours x overlay.js's share of our profiler samples)");
+  p(`Overlay cost: the overlay's own main-thread time, real built extension (CPU ms; overlay = ours x overlay.js's share of our profiler samples; ${f(o.seconds, 0)} s)`);
   const W = [20, 4, 7, 12, 9, 8, 8, 12, 15];
   p(row(['per item shown', 'n', 'ours', 'ours', 'overlay', 'forced', 'other', 'callbacks', 'visible after'], W));
   p(row(['', '', 'mean', 'median/max', 'mean', 'mean', 'mean', 'of overlay', 'median/max ms'], W));
@@ -554,7 +554,7 @@ function printOverlay(o, p, f) {
   const idle = o.idle;
   if (idle?.error) p(`  idle: ${idle.error}`);
   else if (idle) {
-    const I = [30, 7, 7, 9, 9, 9, 13, 9];
+    const I = [33, 6, 7, 9, 9, 9, 13, 9];
     p(`Idle with ${idle.tooltips} tooltips and the launcher shown, storm on ${idle.page} (ms/s)`);
     p(row(['', 'fps', 'busy', 'ours', 'overlay', 'forced', 'callbacks/s', 'sampled'], I));
     const moving = `targets moving ${idle.shiftPx} px/frame`;

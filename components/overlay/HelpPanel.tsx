@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { PanelView } from '../../lib/content/panel-model';
 import { formatDuration, type Translate } from '../../lib/i18n';
-import { RichText } from './rich-text';
+import { plainRichText, RichText } from './rich-text';
 
 /**
  * The launcher (one small button the user can drag out of the way) and the help panel it opens:
@@ -105,9 +105,9 @@ function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelVi
       </div>
       {view.savedThisMonth > 0 && <p className="ledger">{t('savedThisMonth', formatDuration(view.savedThisMonth, t))}</p>}
       {view.active && (
-        <section aria-label={t('continueWalkthrough', view.active.title)} className="active">
+        <section aria-label={t('continueWalkthrough', plainRichText(view.active.title))} className="active">
           <p>
-            <strong>{t('continueWalkthrough', view.active.title)}</strong>
+            <strong>{t('continueWalkthrough', plainRichText(view.active.title))}</strong>
             <br />
             {t('continueOn', view.active.stepIndex + 1, view.active.steps, view.active.stepScreenTitle)}
           </p>
@@ -130,7 +130,9 @@ function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelVi
             {walkthroughs.map((w) => (
               <li key={w.id}>
                 <div>
-                  <strong>{w.title}</strong>
+                  <strong>
+                    <RichText text={w.title} inline />
+                  </strong>
                   {w.completed && <span className="badge">{t('completed')}</span>}
                   {w.description && (
                     <div className="muted">
@@ -153,7 +155,10 @@ function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelVi
             {tips.map((tip) => (
               <li key={tip.id} data-tip={tip.id}>
                 <div>
-                  <strong>{tip.title}</strong> {tip.learned && <span className="badge">{t('learned')}</span>}
+                  <strong>
+                    <RichText text={tip.title} inline />
+                  </strong>{' '}
+                  {tip.learned && <span className="badge">{t('learned')}</span>}
                   <div className="muted">
                     {t('savesAbout', formatDuration(tip.savesSeconds, t))} · {t('insteadOf', tip.replaces)}
                   </div>
@@ -170,7 +175,7 @@ function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelVi
           <ul className="checklist">
             {view.stage.checklist.map((item, i) => (
               <li key={i} data-done={item.done}>
-                <span aria-hidden="true">{item.done ? '✓' : '○'}</span> {item.label}{' '}
+                <span aria-hidden="true">{item.done ? '✓' : '○'}</span> <RichText text={item.label} inline />{' '}
                 <span className="visually-hidden">({item.done ? t('done') : t('toDo')})</span>
               </li>
             ))}

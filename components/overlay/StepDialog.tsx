@@ -50,7 +50,7 @@ export function StepDialog({ view, t, takeFocus }: { view: StepView; t: Translat
       }}
     >
       <p className="eyebrow">
-        {view.walkthroughTitle} · <span aria-live="polite">{t('stepOf', view.index + 1, view.count)}</span>
+        <RichText text={view.walkthroughTitle} inline /> · <span aria-live="polite">{t('stepOf', view.index + 1, view.count)}</span>
       </p>
       <p className="title" id={titleId}>
         {view.title ? <RichText text={view.title} inline /> : t('stepOf', view.index + 1, view.count)}

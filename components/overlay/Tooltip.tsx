@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import type { TooltipView } from '../../lib/content/coach';
 import { formatDuration, type Translate } from '../../lib/i18n';
 import { Feedback } from './Feedback';
-import { RichText } from './rich-text';
+import { plainRichText, RichText } from './rich-text';
 import { useAnchor } from './use-anchor';
 
 /**
@@ -26,7 +26,7 @@ function Beacon({ view, t, onOpen }: { view: TooltipView; t: Translate; onOpen: 
       type="button"
       className="beacon"
       data-rule={view.id}
-      aria-label={view.title ? `${t('showTip')}: ${view.title}` : t('showTip')}
+      aria-label={view.title ? `${t('showTip')}: ${plainRichText(view.title)}` : t('showTip')}
       onClick={onOpen}
     >
       <span className="beacon-dot" aria-hidden="true" />

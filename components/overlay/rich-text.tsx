@@ -353,3 +353,12 @@ export function RichText({ text, inline = false }: { text: string; inline?: bool
     </>
   );
 }
+
+/** The words of a rich title without its markup, for places that take plain text (aria-label). */
+export function plainRichText(text: string): string {
+  const flat = (nodes: InlineNode[]): string =>
+    nodes
+      .map((n) => (n.type === 'text' || n.type === 'code' || n.type === 'kbd' ? n.text : n.type === 'br' ? ' ' : flat(n.children)))
+      .join('');
+  return flat(parseRichInline(text)).replace(/\s+/g, ' ').trim();
+}

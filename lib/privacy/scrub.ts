@@ -7,9 +7,11 @@
  */
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // +47 912 34 567, 0047 91234567, (555) 123-4567: a digit group run with separators, 8+ digits.
-const PHONE = /(?:\+|00)?\d(?:[\s().-]*\d){7,}/g;
-// Salesforce 15/18-character ids, HubSpot/Dynamics GUIDs and similar record ids.
-const RECORD_ID = /\b(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-zA-Z0-9]{3}[0-9][a-zA-Z0-9]{11}(?:[a-zA-Z0-9]{3})?)\b/g;
+const PHONE = /(?:\+|00)?\(?\d(?:[\s().-]*\d){7,}/g;
+// Dynamics and other GUIDs, any case, with or without braces.
+const GUID = /\{?\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b\}?/gi;
+// Salesforce 15/18-character ids (and similar): one "word" of letters and digits, both present.
+const RECORD_ID = /\b[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?\b/g;
 const DIGITS = /\d{5,}/g;
 
 export const REMOVED = '[removed]';
@@ -18,6 +20,7 @@ export function scrubComment(text: string): string {
   return text
     .slice(0, 500)
     .replace(EMAIL, REMOVED)
+    .replace(GUID, REMOVED)
     .replace(RECORD_ID, (m) => (/\d/.test(m) && /[a-zA-Z]/.test(m) ? REMOVED : m))
     .replace(PHONE, REMOVED)
     .replace(DIGITS, REMOVED)

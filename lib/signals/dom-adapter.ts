@@ -246,21 +246,12 @@ export function watchFriction(options: WatchFrictionOptions): FrictionWatch {
     feed({ kind: 'screen', screen, page });
     if (changedScreen) requestBannerCheck(); // some screens open with a banner ("record deleted")
   };
-  // After a URL change the coach finds the new screen on its next frame; look after it has.
-  let syncFrame = false;
-  const syncAfterFrame = () => {
-    if (syncFrame) return;
-    syncFrame = true;
-    view.requestAnimationFrame(
-      guard(() => {
-        syncFrame = false;
-        if (!signal.aborted) syncScreen();
-      }),
-    );
-  };
+  // Navigation is a response (a click that navigates is not dead). The screen itself is taken
+  // from the coach, which calls screenChanged() once it has matched the new URL: syncing here
+  // instead raced the coach (the Navigation API's `navigate` fires before the URL changes) and
+  // recorded the old screen under the new URL, which broke back-and-forth.
   const onNavigation = () => {
     activity();
-    syncAfterFrame();
   };
 
   // ---- the error banner, and a short-lived observer for responses ---------------------

@@ -23,8 +23,9 @@
  * the page's own `eval`, which the instrumentation replaces.
  * Each payload gets its own overlay (createOverlay can be called many times: one host, shadow
  * root and store each), so one page renders a whole batch and every finding names its payload.
- * Per payload: a tooltip card and a beacon (opened), both tips with `replaces`; a walkthrough step;
- * the launcher with its help panel open; the feedback comment form open in all three dialogs.
+ * Per payload: a tooltip card, a beacon (opened) and a centred tooltip (no target), all tips with
+ * `replaces`; a walkthrough step; the launcher with its help panel open; the feedback comment form
+ * open in all four dialogs.
  * The negative controls prove each channel fires, so a passing run means something.
  */
 import { readFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { build } from 'rolldown';
 import { test as base, expect } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/lib/browser.mjs';
-import { normalizeRichText, parseRichInline, parseRichText, type InlineNode } from '../../components/overlay/rich-text';
+import { normalizeRichText, parseRichInline, parseRichText, plainRichText, type InlineNode } from '../../components/overlay/rich-text';
 import type { OverlayPort, TooltipView } from '../../lib/content/coach';
 import type { StepView } from '../../lib/content/walkthrough-runner';
 import type { PanelView } from '../../lib/content/panel-model';
@@ -82,24 +83,27 @@ const EXPECTED: Record<string, (p: string) => string> = {
   'tooltip title': richInline,
   'tooltip text': richBlock,
   'tooltip replaces': (p) => t('insteadOf', p),
-  'beacon aria-label': (p) => `${t('showTip')}: ${p}`,
+  'beacon aria-label': (p) => `${t('showTip')}: ${plainRichText(p)}`,
   'beacon tooltip title': richInline,
   'beacon tooltip text': richBlock,
   'beacon tooltip replaces': (p) => t('insteadOf', p),
-  'step walkthroughTitle': (p) => `${p} · ${t('stepOf', STEP.index + 1, STEP.count)}`,
+  'centred tooltip title': richInline,
+  'centred tooltip text': richBlock,
+  'centred tooltip replaces': (p) => t('insteadOf', p),
+  'step walkthroughTitle': (p) => `${richInline(p)} · ${t('stepOf', STEP.index + 1, STEP.count)}`,
   'step title': richInline,
   'step text': richBlock,
   'panel screenTitle': (p) => `${t('helpTitle')} · ${p}`,
-  'panel walkthrough title': (p) => p,
+  'panel walkthrough title': richInline,
   'panel walkthrough description': richInline,
-  'panel active title': (p) => t('continueWalkthrough', p),
-  'panel active stepScreenTitle': (p) => t('continueWalkthrough', p) + t('continueOn', ACTIVE.stepIndex + 1, ACTIVE.steps, p),
-  'panel tip title': (p) => p,
+  'panel active title': (p) => t('continueWalkthrough', plainRichText(p)),
+  'panel active stepScreenTitle': (p) => t('continueWalkthrough', plainRichText(p)) + t('continueOn', ACTIVE.stepIndex + 1, ACTIVE.steps, p),
+  'panel tip title': richInline,
   'panel tip replaces': (p) => `${t('savesAbout', formatDuration(SAVES))} · ${t('insteadOf', p)}`,
   'panel stage title': (p) => t('stageNow', p),
   'panel stage description': (p) => p,
-  'panel checklist label (to do)': (p) => `○ ${p} (${t('toDo')})`,
-  'panel checklist label (done)': (p) => `✓ ${p} (${t('done')})`,
+  'panel checklist label (to do)': (p) => `○ ${richInline(p)} (${t('toDo')})`,
+  'panel checklist label (done)': (p) => `✓ ${richInline(p)} (${t('done')})`,
 };
 /** Passed to the overlay but not shown by it (help-panel search only / not rendered at all). */
 const NOT_RENDERED = ['panel packName', 'panel tip text'];
@@ -370,7 +374,7 @@ async function renderBatch({ items, consts }: { items: string[]; consts: { saves
     const host = document.documentElement.lastElementChild;
     if (host?.localName !== 'crm-coach-overlay' || !host.shadowRoot) throw new Error('createOverlay did not append its host to <html>');
     roots.push(host.shadowRoot);
-    const tip = (kind: string, element: Element, display: TooltipView['display']): TooltipView => ({
+    const tip = (kind: string, element: Element | null, display: TooltipView['display']): TooltipView => ({
       id: `xss/${kind}#${i}`,
       domId: `xss-${kind}-${i}`,
       element,
@@ -385,6 +389,8 @@ async function renderBatch({ items, consts }: { items: string[]; consts: { saves
     });
     port.show(tip('tooltip', el('target-tooltip'), 'tooltip'));
     port.show(tip('beacon', el('target-beacon'), 'beacon'));
+    // No target (ifMissing.then: center): shown centred, a beacon opens straight away.
+    port.show(tip('centred', null, 'beacon'));
     const step: StepView = {
       walkthrough: 'xss/walkthrough',
       walkthroughTitle: p,
@@ -433,7 +439,7 @@ async function renderBatch({ items, consts }: { items: string[]; consts: { saves
   const q = (root: ShadowRoot, selector: string) => root.querySelector<HTMLElement>(selector);
   const card = (root: ShadowRoot, kind: string) => q(root, `[role="dialog"][data-rule^="xss/${kind}#"]`);
   await until('tooltips, beacons, steps and launchers', () =>
-    roots.every((r) => card(r, 'tooltip') && q(r, 'button.beacon') && q(r, '[data-step]') && q(r, 'button.launcher')),
+    roots.every((r) => card(r, 'tooltip') && card(r, 'centred') && q(r, 'button.beacon') && q(r, '[data-step]') && q(r, 'button.launcher')),
   );
   mark('shown');
   const beaconLabels = roots.map((r) => q(r, 'button.beacon')!.getAttribute('aria-label'));
@@ -444,13 +450,13 @@ async function renderBatch({ items, consts }: { items: string[]; consts: { saves
   }
   await until('opened beacons and help panels', () => roots.every((r) => card(r, 'beacon') && q(r, '.panel')));
   mark('opened');
-  // The feedback comment form in the three dialogs ("Not helpful" invites a comment).
+  // The feedback comment form in the four dialogs ("Not helpful" invites a comment).
   for (const r of roots) {
-    for (const dialog of [card(r, 'tooltip'), card(r, 'beacon'), q(r, '[data-step]')]) dialog!.querySelectorAll<HTMLElement>('.feedback-kinds button')[1]!.click();
+    for (const dialog of [card(r, 'tooltip'), card(r, 'beacon'), card(r, 'centred'), q(r, '[data-step]')]) dialog!.querySelectorAll<HTMLElement>('.feedback-kinds button')[1]!.click();
   }
   const positioned = (d: HTMLElement | null) => d !== null && d.style.left !== '' && d.style.visibility === 'visible';
   await until('feedback forms open and dialogs positioned', () =>
-    roots.every((r) => r.querySelectorAll('form.feedback-comment').length === 3 && positioned(card(r, 'tooltip')) && positioned(card(r, 'beacon')) && positioned(q(r, '[data-step]'))),
+    roots.every((r) => r.querySelectorAll('form.feedback-comment').length === 4 && positioned(card(r, 'tooltip')) && positioned(card(r, 'beacon')) && positioned(q(r, '[data-step]'))),
   );
   mark('positioned');
   await frame();
@@ -468,6 +474,9 @@ async function renderBatch({ items, consts }: { items: string[]; consts: { saves
       'beacon tooltip title': q(r, `#xss-beacon-${i}-title`),
       'beacon tooltip text': q(r, `#xss-beacon-${i}-text`),
       'beacon tooltip replaces': beacon?.querySelector('.replaces') ?? null,
+      'centred tooltip title': q(r, `#xss-centred-${i}-title`),
+      'centred tooltip text': q(r, `#xss-centred-${i}-text`),
+      'centred tooltip replaces': card(r, 'centred')?.querySelector('.replaces') ?? null,
       'step walkthroughTitle': step?.querySelector('.eyebrow') ?? null,
       'step title': q(r, `#xss-step-${i}-title`),
       'step text': q(r, `#xss-step-${i}-text`),

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { BrowserContext, ConsoleMessage, Locator, Page, Worker } from '@playwright/test';
 import YAML from 'yaml';
 import { FEEDBACK_KINDS, SIGNAL_CATEGORIES, SIGNAL_TYPES } from '../../lib/messages';
-import { DWELL_BUCKETS } from '../../lib/signals/detectors/detection';
+import { DWELL_BUCKETS, FRICTION_SIGNAL_TYPES } from '../../lib/signals/detectors/index';
 import { DEFAULT_FRICTION_THRESHOLDS } from '../../lib/signals/thresholds';
 import { EXTENSION_DIR, ROOT } from '../../scripts/lib/browser.mjs';
 import { startDemoCrm } from '../fixtures/demo-crm/server.mjs';
@@ -67,6 +67,13 @@ function ownTokens(extensionVersion: string): string[] {
   return tokens;
 }
 
+/** Every screen of the demo pack, from its rule files. */
+function demoScreens(): string[] {
+  return readdirSync(path.join(ROOT, 'content-rules', 'demo'))
+    .filter((f) => f.endsWith('.screen.yaml'))
+    .map((f) => `demo/${f.replace(/\.screen\.yaml$/, '')}`);
+}
+
 // --------------------------------------------------------------------------------- search
 /** The forms a string can take on its way into storage or a log. */
 function needles(value: string): string[] {
@@ -94,7 +101,7 @@ function search(dump: string, text: string, corpus: readonly PiiEntry[]): Hit[] 
   const bytes = Buffer.from(text, 'utf8');
   const lower = Buffer.from(text.toLowerCase(), 'utf8');
   const hits: Hit[] = [];
-  for (const { category, value } of corpus) {
+  corpus: for (const { category, value } of corpus) {
     for (const form of needles(value)) {
       for (const [hay, needle] of [
         [bytes, form],
@@ -102,11 +109,10 @@ function search(dump: string, text: string, corpus: readonly PiiEntry[]): Hit[] 
       ] as const) {
         const at = hay.indexOf(Buffer.from(needle, 'utf8'));
         if (at < 0) continue;
-        const context = hay.subarray(Math.max(0, at - 60), at + needle.length + 60).toString('utf8');
+        const context = hay.subarray(Math.max(0, at - 60), at + Buffer.byteLength(needle) + 60).toString('utf8');
         hits.push({ dump, category, value, form: needle === value ? 'as is' : needle, context });
-        break;
+        continue corpus; // one hit per string is enough to name it
       }
-      if (hits.at(-1)?.value === value) break;
     }
   }
   return hits;
@@ -224,7 +230,8 @@ test('the PII corpus: 500+ distinct, realistic, valid strings that cannot occur 
 
   // Valid by the real algorithms.
   expect(corpusOf('fnr').filter((v) => !isValidFnr(v))).toEqual([]);
-  expect(isValidFnr('01010012356')).toBe(false); // a wrong check digit is caught
+  const fnr0 = corpusOf('fnr')[0]!;
+  expect(isValidFnr(fnr0.slice(0, 10) + ((Number(fnr0[10]) + 1) % 10))).toBe(false); // a wrong check digit is caught
   expect(corpusOf('orgnr').filter((v) => !isValidOrgnr(v))).toEqual([]);
   expect(isValidOrgnr('974760673')).toBe(true); // Brønnøysundregistrene's own number
   expect(corpusOf('sf15').filter((v) => !/^[a-zA-Z0-9]{15}$/.test(v))).toEqual([]);
@@ -248,6 +255,15 @@ test('the PII corpus: 500+ distinct, realistic, valid strings that cannot occur 
   const clashes = values.filter((v) => tokens.some((t) => t.toLowerCase().includes(v.toLowerCase())));
   expect(clashes).toEqual([]);
 
+  // The search finds a string as typed, upper/lower-cased, URL- and form-encoded, inside JSON.
+  for (const entry of [PII_CORPUS.find((e) => e.category === 'person' && /[æøå]/.test(e.value))!, PII_CORPUS.find((e) => e.category === 'email')!]) {
+    const v = entry.value;
+    for (const dump of [v, v.toUpperCase(), encodeURIComponent(v).toLowerCase(), `?q=${new URLSearchParams({ v }).toString().slice(2)}`, JSON.stringify({ v })]) {
+      expect(search('control', `…${dump}…`, [entry]), dump).toHaveLength(1);
+    }
+    expect(search('control', v.slice(1), [entry])).toHaveLength(0);
+  }
+
   // The plan places every string somewhere; comments hold only what the scrubber claims to remove.
   const planted = JSON.stringify(plan.data) + plan.urls.map((u) => decodeURIComponent(u)).join('\n') + plan.searches.join('\n');
   expect(values.filter((v) => !planted.includes(v))).toEqual([]);
@@ -259,11 +275,12 @@ test('the PII corpus: 500+ distinct, realistic, valid strings that cannot occur 
 });
 
 test('PII planted in the CRM is never stored, exported or logged, while every detector fires', async ({ page, extension }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(90_000); // about 20 s on 2 cores; the slack is for a loaded CI machine
   const { context, extensionId } = extension;
   const crm = await startDemoCrm({ port: 0, latencyMs: 60, data: plan.data });
   const consoleLog = collectConsole(context);
   const before = (await readSignals(extension)).length;
+  const commentsBefore = (await readComments(context, extensionId)).length;
   // The helpers read storage from a new extension tab; bring the CRM's tab back to the front
   // afterwards (a background tab gets no animation frames, and its visibility changes).
   const signalTypes = async () => {
@@ -346,35 +363,37 @@ test('PII planted in the CRM is never stored, exported or logged, while every de
       await expect(logCall).toBeVisible();
       await expect(tip).toBeVisible();
       await feedback(logCall, 'This is wrong', commentB);
-      await tip.getByRole('button', { name: 'Helpful', exact: true }).click();
-      // The tip's faster path: the Activity tab (credits the ledger).
-      await page.getByRole('tab', { name: 'Activity' }).click();
-      await expect(page.getByRole('tabpanel')).toBeVisible();
-      await snap();
-      await expect.poll(async () => Object.values((await progress())?.ledger ?? {})).toEqual([45]);
       await logCall.focus();
       await page.keyboard.press('Escape');
       await expect(logCall).toHaveCount(0);
+      await tip.getByRole('button', { name: 'Helpful', exact: true }).click();
 
-      // Dead click: "Follow" (planted contacts only, README) has no handler: no DOM change, no
-      // navigation, no toast. The definition is time-based: no response for deadClick.windowMs
-      // (1 s, the smallest window that still counts) — so this one wait is the definition itself.
+      // Dead click: "Follow" (planted contacts only, see the demo CRM's README) has no handler: no
+      // DOM change, no navigation, no toast. The definition is time-based: no response for
+      // deadClick.windowMs (1 s, its default and the smallest window that can be relied on), so
+      // this one wait is the definition itself.
       const follow = page.getByRole('button', { name: 'Follow', exact: true });
       await follow.click();
       await page.waitForTimeout(DEFAULT_FRICTION_THRESHOLDS.deadClick.windowMs + 300);
       await expect.poll(signalTypes).toContain('dead-click');
 
-      // Rage click: four clicks on the same spot within a second (3 / 30 px / 1 s).
+      // Rage click: four clicks on the same spot within a second (3 clicks / 30 px / 1 s).
       const b = (await follow.boundingBox())!;
       for (let i = 0; i < 4; i++) await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+
+      // The tip's faster path, the Activity tab (credits the ledger). A click elsewhere ends the
+      // rage burst, so it is reported now.
+      await page.getByRole('tab', { name: 'Activity' }).click();
+      await expect(page.getByRole('tabpanel')).toBeVisible();
+      await snap();
+      await expect.poll(async () => Object.values((await progress())?.ledger ?? {})).toEqual([45]);
     });
 
     await test.step('the walkthrough, started from the help panel, through all six steps', async () => {
-      // Leaving the record ends the rage burst (it is reported when the screen changes).
       await mainNav.getByRole('link', { name: 'Contacts' }).click();
       await expect(page.getByRole('table').getByRole('row')).toHaveCount(plan.data.contacts.length + 1);
       await launcher(page).click();
-      await panel(page).getByRole('button', { name: 'Start' }).click();
+      await panel(page).locator(`button[data-walkthrough="${WALKTHROUGH}"]`).click();
       await expect(step(page, 'open-contact')).toBeVisible();
       await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().click();
       await expect(step(page, 'open-dialog')).toBeVisible();
@@ -490,36 +509,40 @@ test('PII planted in the CRM is never stored, exported or logged, while every de
       );
       expect(reply).toEqual({ error: 'malformed message' });
       await ext.close();
-      // The canary: the worker's warning is captured, so its console is really searched.
+      // Canaries: the worker's warning and a page's log are captured, so both consoles are really searched.
+      await page.evaluate(() => console.log('pii-spec canary from the CRM page'));
       await expect.poll(() => consoleLog.lines.some((l) => l.includes('rejected a malformed message'))).toBe(true);
+      await expect.poll(() => consoleLog.lines.some((l) => l.includes('pii-spec canary from the CRM page'))).toBe(true);
     });
 
-    const expected = [
-      'tip-shown', 'tip-dismissed', 'feedback', 'help-opened',
-      'walkthrough-started', 'walkthrough-step', 'walkthrough-completed',
-      'rage-click', 'dead-click', 'validation-loop', 'required-field-bounce', 'error-banner', 'back-and-forth', 'form-dwell',
-    ];
     await test.step('every detector fired, every screen was visited', async () => {
-      await expect.poll(signalTypes, { timeout: 15_000 }).toEqual(expect.arrayContaining(expected));
+      // Soft: a detector that never fires is reported, and the privacy checks below still run.
+      const soft = expect.configure({ soft: true });
+      const expected = ['tip-shown', 'tip-dismissed', 'feedback', 'help-opened', 'walkthrough-started', 'walkthrough-step', 'walkthrough-completed', ...FRICTION_SIGNAL_TYPES];
+      const missing = async () => {
+        const seen = await signalTypes();
+        return expected.filter((t) => !seen.includes(t));
+      };
+      await soft.poll(missing, { timeout: 8_000, message: 'signal types never recorded' }).toEqual([]);
       const signals = (await readSignals(extension)).slice(before) as Array<StoredSignal & Record<string, unknown>>;
-      const one = (t: string) => signals.find((s) => s.type === t)!;
-      expect(one('dead-click')).toMatchObject({ screen: 'demo/contact-record' });
-      expect(one('rage-click')).toMatchObject({ screen: 'demo/contact-record', count: 4 });
-      expect(one('validation-loop')).toMatchObject({ screen: 'demo/opportunity-create' });
-      expect(one('required-field-bounce')).toMatchObject({ screen: 'demo/opportunity-create' });
-      expect(one('error-banner')).toMatchObject({ screen: 'demo/opportunity-create' });
-      expect(one('back-and-forth')).toMatchObject({ screen: 'demo/reports-pipeline', peer: 'demo/reports-activity' });
-      expect(signals.filter((s) => s.type === 'form-dwell')).toContainEqual(expect.objectContaining({ screen: 'demo/opportunity-create', detail: 'under-30s' }));
-      expect(signals.filter((s) => s.type === 'feedback')).toHaveLength(5);
-      const screens = ['contact-list', 'contact-record', 'opportunity-list', 'opportunity-create', 'opportunity-record', 'reports-pipeline', 'reports-activity'];
-      expect(Object.keys((await readProgress(extension))?.visits ?? {}).sort()).toEqual(screens.map((s) => `demo/${s}`).sort());
-      expect((await readProgress(extension))?.walkthroughs?.[WALKTHROUGH]?.completed).toBe(true);
+      const of = (t: string) => signals.filter((s) => s.type === t);
+      soft(of('dead-click'), 'dead click on "Follow"').toContainEqual(expect.objectContaining({ screen: 'demo/contact-record' }));
+      soft(of('rage-click'), 'rage click on "Follow"').toContainEqual(expect.objectContaining({ screen: 'demo/contact-record', count: 4 }));
+      for (const t of ['validation-loop', 'required-field-bounce', 'error-banner']) {
+        soft(of(t), `${t} on the create form`).toContainEqual(expect.objectContaining({ screen: 'demo/opportunity-create' }));
+      }
+      soft(of('back-and-forth'), 'activity ↔ pipeline').toContainEqual(expect.objectContaining({ screen: 'demo/reports-pipeline', peer: 'demo/reports-activity' }));
+      soft(of('form-dwell'), 'the unsaved create form').toContainEqual(expect.objectContaining({ screen: 'demo/opportunity-create', detail: 'under-30s' }));
+      soft(of('feedback')).toHaveLength(5);
+      const state = await progress();
+      soft(Object.keys(state?.visits ?? {}), 'every screen of the demo pack visited').toEqual(expect.arrayContaining(demoScreens()));
+      soft(state?.walkthroughs?.[WALKTHROUGH]?.completed, 'walkthrough completed').toBe(true);
     });
 
     await test.step('everything the corpus was planted in was really shown to the browser', async () => {
       const shown = planted.join('\n');
       const missing = PII_CORPUS.filter((e) => !shown.includes(e.value));
-      expect(missing.map((e) => `${e.category}: ${e.value}`), 'corpus strings the run never planted').toEqual([]);
+      expect.soft(missing.map((e) => `${e.category}: ${e.value}`), 'corpus strings the run never planted').toEqual([]);
     });
 
     const dumps: Record<string, string> = {};
@@ -542,6 +565,8 @@ test('PII planted in the CRM is never stored, exported or logged, while every de
 
     await test.step('byte-level search: 0 corpus strings in any dump', async () => {
       for (const [name, text] of Object.entries(dumps)) {
+        // Kept with the test's results: what was searched is there to read.
+        await test.info().attach(`dump: ${name}`, { body: text, contentType: 'text/plain' });
         const hits = search(name, text, PII_CORPUS);
         expect.soft(hits.length, `${name}: ${hits.length} corpus strings found\n${describeHits(hits)}`).toBe(0);
       }
@@ -549,8 +574,10 @@ test('PII planted in the CRM is never stored, exported or logged, while every de
 
     await test.step('comments: stored apart, and no e-mail, phone, number or id survives the scrubber', async () => {
       const comments = await readComments(context, extensionId);
-      const ours = comments.filter((c) => /^(Feil i kundekortet|Wrong record again|Duplikater|See also)/.test(c.text));
-      expect(ours).toHaveLength(4);
+      const ours = comments.slice(commentsBefore);
+      expect(ours.map((c) => c.rule).sort()).toEqual(
+        ['demo/contact-list.tooltips#search', 'demo/contact-record.tooltips#log-call', 'demo/reports-pipeline.tooltips#board', 'demo/opportunity-create.tooltips#stage'].sort(),
+      );
       const scrubbable = PII_CORPUS.filter((e) => plan.commentCategories.includes(e.category));
       const hits = ours.flatMap((c) => search(`comment on ${c.rule}`, c.text, scrubbable));
       expect(hits.length, `${hits.length} strings survived the comment scrubber\n${describeHits(hits)}`).toBe(0);
