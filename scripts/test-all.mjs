@@ -51,8 +51,11 @@ check('build (firefox-mv3)', process.execPath, [bin('wxt'), 'build', '-b', 'fire
 check('addons-linter (firefox-mv3)', process.execPath, [bin('addons-linter'), '--self-hosted', '.output/firefox-mv3']);
 
 const unitReport = join(results, 'unit.json');
-const unitOk = run('unit tests (vitest)', process.execPath, [
-  bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`,
+// The collector's storage suite runs against SQLite and a throwaway PostgreSQL (Debian's,
+// installed with apt when missing; started on 127.0.0.1 for this run only).
+const unitOk = run('unit tests (vitest, throwaway PostgreSQL)', 'bash', [
+  'scripts/with-postgres.sh', process.execPath, bin('vitest'), 'run',
+  '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`,
 ]);
 count('vitest', unitOk, unitReport, (r) => ({ p: r.numPassedTests, f: r.numFailedTests }));
 

@@ -7,10 +7,11 @@
  *
  * Which totals an attacker knows (the decision this module is built on):
  *   Totals are computed from ALL cells, suppressed ones included (honest totals), and are
- *   published with the table unless they are suppressed themselves. They are what a coarser
- *   question about the same data answers ("rage clicks on this screen in this period"), so they
- *   must be assumed known whenever they are published anywhere; publishing them here makes that
- *   explicit, and makes one response carry everything that can be combined.
+ *   published with the table unless they are suppressed themselves. A total is what a coarser
+ *   question about the same data would answer ("rage clicks on this screen"), so it is treated
+ *   as an entry of the table like any cell: it has contributors, it can be suppressed, and it
+ *   is one of the equations an attacker may use. A caller must not publish other numbers about
+ *   the same data (the collector's responses never overlap: collector/README.md, "Privacy").
  *
  * What is guaranteed (each checked by the property tests in test/unit/collector/suppression.test.ts):
  *   (a) nothing published (cell, row total, column total, grand total) comes from fewer than k
@@ -28,23 +29,24 @@
  *      COUNT(DISTINCT); otherwise the largest cell's count, a lower bound, so never too lenient).
  *      A total is never smaller than any of its cells, so a suppressed total's cells are
  *      suppressed too.
- *   2. Totals among themselves (canonical, depends on the totals only, so any two tables that
- *      share the same totals suppress them the same way): when the grand total is published and
- *      exactly one row total is suppressed, the next-smallest row total is suppressed too; same
- *      for columns.
- *   3. Cells: the table with its totals is an (R+1) × (C+1) grid in which every line sums to
- *      zero (cells minus the line's total). Its suppressed entries are edges of a bipartite graph
- *      between lines; a suppressed entry is exactly derivable iff it is a bridge of that graph
- *      (if it lies on a cycle, adding ±t around the cycle changes nothing published). While a
- *      bridge exists, one more cell is suppressed: the smallest published cell that closes a
- *      cycle through it; else, when one of its lines holds no other suppressed entry, the
- *      next-smallest published cell in that line (the classic rule: a row with exactly one
- *      suppressed cell gets a second one); else an empty cell that closes a cycle (listed as
- *      suppressed, so nobody can tell it was zero). Every step suppresses one more entry, so it
- *      ends; the last resort (everything suppressed) is bridge-free.
+ *   2. Complements: the table with its totals is an (R+1) × (C+1) grid in which every line sums
+ *      to zero (its cells minus its total; the totals row and column likewise, with the grand
+ *      total). The suppressed entries are the edges of a bipartite graph between these lines,
+ *      and a suppressed entry is exactly derivable iff it is a bridge of that graph: if it lies
+ *      on a cycle, adding +t and -t alternately around the cycle changes nothing published.
+ *      "Every line has 0 or ≥ 2 suppressed entries" (a row with exactly one suppressed cell
+ *      gets a second one) is necessary but not enough: two cycles joined by one suppressed cell
+ *      satisfy it, and that cell is the difference of two sums. So, while a bridge exists, the
+ *      cheapest chain of published entries (cost: value + 1) that closes a cycle through it is
+ *      suppressed too: for a row with exactly one suppressed cell the chain starts with another
+ *      entry of that row, the classic rule generalised. A total is a candidate like a cell, so
+ *      hiding one grand total can save a whole row. Only when no chain of entries with data
+ *      exists is an empty cell used (listed as suppressed, so nobody can tell it was zero).
+ *      Every step suppresses more, so it ends; the last resort, everything suppressed, is
+ *      bridge-free.
  *
- * What it does not cover: differences between tables over different periods or filters (see
- * collector/README.md, "Privacy").
+ * What it does not cover: numbers published elsewhere about the same data (differences between
+ * overlapping tables). The collector avoids them by construction (collector/README.md).
  */
 
 /** The smallest k accepted: k can only be raised. */
@@ -250,17 +252,7 @@ export function suppress(input: TableInput, options: SuppressOptions = {}): Supp
   // 1. Primary suppression.
   for (const e of entries) if (e.suppressed === null && e.contributors < k) e.suppressed = 'k';
 
-  // 2. Totals among themselves, canonically.
-  if (totalEntry.suppressed === null && m > 0) {
-    for (const line of [rowEntries, colEntries]) {
-      if (line.filter((e) => e.suppressed !== null).length !== 1) continue;
-      const next = smallest(line.filter((e) => e.suppressed === null));
-      if (next) next.suppressed = 'complementary';
-      else totalEntry.suppressed = 'complementary';
-    }
-  }
-
-  // 3. Cells, until no suppressed entry is a bridge.
+  // 2. Complements, until no suppressed entry is a bridge.
   const added: Entry[] = [];
   const cellAt = (r: number, c: number): Entry => {
     const existing = grid[r * n + c];
@@ -273,52 +265,33 @@ export function suppress(input: TableInput, options: SuppressOptions = {}): Supp
     added.push(e);
     return e;
   };
-  const isRowNode = (x: number) => x < m;
-  const isColNode = (x: number) => x > m && x < COLSTAR;
-  const lineCells = (x: number): Entry[] => {
+  const allCells = (): Entry[] => {
     const out: Entry[] = [];
-    if (isRowNode(x)) for (let c = 0; c < n; c += 1) out.push(cellAt(x, c));
-    else if (isColNode(x)) for (let r = 0; r < m; r += 1) out.push(cellAt(r, x - m - 1));
+    for (let r = 0; r < m; r += 1) for (let c = 0; c < n; c += 1) out.push(cellAt(r, c));
     return out;
   };
-  // A cell whose other line has no other cell and a published total: its value is public anyway.
-  const existingIn = (x: number) => lineCells(x).filter((e) => !e.absent).length;
-  const useful = (e: Entry, from: number) => {
-    const other = e.u === from ? e.v : e.u;
-    const total = isRowNode(other) ? rowEntries[other]! : colEntries[other - m - 1]!;
-    return !(existingIn(other) <= 1 && total.suppressed === null);
+
+  /** The entry joining a row-side node (a row or the totals row) and a column-side node. */
+  const peek = (x: number, y: number): Entry | undefined => {
+    const [a, b] = x <= m ? [x, y] : [y, x];
+    if (a < m) return b < COLSTAR ? grid[a * n + (b - m - 1)] : rowEntries[a];
+    return b < COLSTAR ? colEntries[b - m - 1] : totalEntry;
+  };
+  const create = (x: number, y: number): Entry => {
+    const [a, b] = x <= m ? [x, y] : [y, x];
+    return peek(a, b) ?? cellAt(a, b - m - 1);
   };
 
   for (let guard = 0; guard <= (m + 1) * (n + 1); guard += 1) {
     const active = [...entries, ...added].filter((e) => e.suppressed !== null);
     const bridge = firstBridge(nodes, active);
     if (!bridge) break;
-    // What each end reaches without the bridge: a cell joining the two sides closes a cycle.
-    const sideA = reach(nodes, active, bridge, bridge.u);
-    const sideB = reach(nodes, active, bridge, bridge.v);
-    const bridging = (e: Entry) => (sideA[e.u] && sideB[e.v]) || (sideB[e.u] && sideA[e.v]);
-    const allCells = (): Entry[] => {
-      const out: Entry[] = [];
-      for (let r = 0; r < m; r += 1) for (let c = 0; c < n; c += 1) out.push(cellAt(r, c));
-      return out;
-    };
-    const degree = (x: number) => active.filter((e) => e.u === x || e.v === x).length;
-    const ends = [bridge.u, bridge.v].filter((x) => (isRowNode(x) || isColNode(x)) && degree(x) === 1);
-
-    const existingPublished = entries.filter((e) => e.kind === 'cell' && e.suppressed === null);
-    let pick: Entry | undefined = smallest(existingPublished.filter(bridging));
-    for (const x of ends) pick ??= smallest(lineCells(x).filter((e) => !e.absent && e.suppressed === null && useful(e, x)));
-    if (!pick) {
-      // Empty cells that close a cycle (only candidates among the rows and columns involved).
-      pick = firstOf(allCells().filter((e) => e.absent && e.suppressed === null && bridging(e)));
-    }
-    for (const x of ends) pick ??= firstOf(lineCells(x).filter((e) => e.suppressed === null));
-    for (const x of [bridge.u, bridge.v]) pick ??= smallest(lineCells(x).filter((e) => !e.absent && e.suppressed === null));
-    if (!pick) {
+    const path = cheapestCycle(bridge, m, n, peek);
+    if (!path) {
       suppressEverything(entries, allCells());
       break;
     }
-    pick.suppressed = 'complementary';
+    for (const [x, y] of path) create(x, y).suppressed = 'complementary';
   }
   // Safety net: whatever happened above, never return a table with a derivable entry.
   if (firstBridge(nodes, [...entries, ...added].filter((e) => e.suppressed !== null))) {
@@ -347,44 +320,57 @@ function suppressEverything(entries: Entry[], cells: Entry[]): void {
   for (const e of [...entries, ...cells]) if (e.suppressed === null) e.suppressed = 'complementary';
 }
 
-/** The published entry with the smallest value (ties: row, then column / key). */
-function smallest(candidates: Entry[]): Entry | undefined {
-  let best: Entry | undefined;
-  for (const e of candidates) {
-    if (
-      !best ||
-      e.value < best.value ||
-      (e.value === best.value && (byKey(e.row, best.row) || byKey(e.col, best.col) || byKey(e.key, best.key)) < 0)
-    ) {
-      best = e;
-    }
-  }
-  return best;
-}
+/** What an empty cell costs on a path: only used when no chain of entries with data will do. */
+const ABSENT_COST = 1e12;
 
-const firstOf = (candidates: Entry[]): Entry | undefined => smallest(candidates);
-
-/** Nodes reachable from `start` over the active edges, without crossing `skip`. */
-function reach(nodes: number, active: readonly Entry[], skip: Entry, start: number): boolean[] {
-  const adjacency: number[][] = Array.from({ length: nodes }, () => []);
-  for (const e of active) {
-    if (e === skip) continue;
-    adjacency[e.u]!.push(e.v);
-    adjacency[e.v]!.push(e.u);
-  }
-  const seen = new Array<boolean>(nodes).fill(false);
-  const stack = [start];
-  seen[start] = true;
-  while (stack.length) {
-    const x = stack.pop()!;
-    for (const y of adjacency[x]!) {
-      if (!seen[y]) {
-        seen[y] = true;
-        stack.push(y);
+/**
+ * The cheapest chain of published entries that closes a cycle through `bridge` (so that it, and
+ * every entry of the chain, stops being a bridge): Dijkstra from one end of the bridge to the
+ * other over the (R+1) × (C+1) grid's lines (a complete bipartite graph: rows and the totals row
+ * on one side, columns and the totals column on the other), where a suppressed entry costs
+ * nothing, a published one its value + 1 and an empty cell ABSENT_COST. Returns the node pairs
+ * of the entries to suppress; undefined when there is no such chain.
+ */
+function cheapestCycle(
+  bridge: Entry,
+  m: number,
+  n: number,
+  peek: (x: number, y: number) => Entry | undefined,
+): [number, number][] | undefined {
+  const nodes = m + n + 2;
+  const dist = new Array<number>(nodes).fill(Infinity);
+  const prev = new Array<number>(nodes).fill(-1);
+  const done = new Array<boolean>(nodes).fill(false);
+  dist[bridge.u] = 0;
+  const cost = (x: number, y: number): number => {
+    const e = peek(x, y);
+    if (e === bridge) return Infinity;
+    if (!e) return ABSENT_COST;
+    return e.suppressed !== null ? 0 : Math.abs(e.value) + 1;
+  };
+  for (;;) {
+    let x = -1;
+    for (let i = 0; i < nodes; i += 1) if (!done[i] && dist[i]! < Infinity && (x < 0 || dist[i]! < dist[x]!)) x = i;
+    if (x < 0) return undefined;
+    if (x === bridge.v) break;
+    done[x] = true;
+    const [from, to] = x <= m ? [m + 1, nodes] : [0, m + 1];
+    for (let y = from; y < to; y += 1) {
+      if (done[y]) continue;
+      const d = dist[x]! + cost(x, y);
+      if (d < dist[y]!) {
+        dist[y] = d;
+        prev[y] = x;
       }
     }
   }
-  return seen;
+  const out: [number, number][] = [];
+  for (let y = bridge.v; y !== bridge.u; y = prev[y]!) {
+    const x = prev[y]!;
+    const e = peek(x, y);
+    if (!e || e.suppressed === null) out.push([x, y]);
+  }
+  return out;
 }
 
 /**

@@ -12,8 +12,10 @@
  *   ├─ batchId       random (crypto.randomUUID() or randomId()): the idempotency key; a retry of
  *   │                the same batch MUST reuse it (the collector answers `{ duplicate: true }`)
  *   ├─ contributor   random, made by the extension per install AND per day of the rows: a new one
- *   │                for every day (the collector rejects an id it has seen with another day), so
- *   │                days cannot be linked; the collector only counts distinct ids per day (k)
+ *   │                every day, so days cannot be linked. The collector counts distinct ids per
+ *   │                day (k-anonymity) and accepts an id for ONE batch of rows (409 otherwise):
+ *   │                send a day's aggregates in one batch once the day is over; a retry resends
+ *   │                the same batch (same batchId and contributor) and gets `duplicate: true`
  *   ├─ extensionVersion
  *   ├─ rows[]        AggregateRow, all of the same `day`, each key (every field but the counts) once
  *   └─ feedback[]?   comments the user OK'd: { day, pack, rule, kind, text ≤ 500 }
@@ -47,8 +49,6 @@ export const MAX_FEEDBACK_PER_BATCH = 20;
 export const MAX_FEEDBACK_TEXT = 500;
 /** A day's count of one kind for one install: more is a bug, not a salesperson. */
 export const MAX_ROW_COUNT = 100_000;
-/** Longest period a manager can ask for, in days. */
-export const MAX_PERIOD_DAYS = 366;
 
 const record = signalRecordSchema.shape;
 
@@ -196,35 +196,87 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 // ---------------------------------------------------------------- the manager's read side
 
 /**
- * What a manager can ask for. Each kind is one table over a disjoint set of signal types, so no
- * two responses for the same pack and period share a total that one could be subtracted from.
- *   friction      rows: screen (or day with by=day) × cols: friction type; form-dwell split by
- *                 bucket ("form-dwell/2m-5m")
- *   walkthroughs  rows: walkthrough step id × cols: started, step (shown), completed, abandoned
+ * What a manager can ask for: one table per question, for one pack and one whole calendar
+ * period of the granularity the collector is configured with (PERIOD: day, week or month).
+ * Each kind is a table over its own signal types, and periods of one granularity do not
+ * overlap, so no two answers share any number that one could be subtracted from another.
+ *   friction      rows: screen × cols: friction type; form-dwell split by bucket ("form-dwell/2m-5m")
+ *   walkthroughs  rows: walkthrough step id × cols: walkthrough-started, -step (shown), -completed,
+ *                 -abandoned (at that step)
  *   tips          rows: rule × cols: tip-shown, tip-dismissed
  *   feedback      rows: rule (tip or step) × cols: feedback kind
+ *   health        rows: screen × cols: help-opened, rule-missing
  *   comments      the comments users chose to send, only for rules whose feedback came from ≥ k
  *                 contributors in the period; no day, no order of arrival
  */
-export const INSIGHT_KINDS = ['friction', 'walkthroughs', 'tips', 'feedback', 'comments'] as const;
+export const INSIGHT_KINDS = ['friction', 'walkthroughs', 'tips', 'feedback', 'health', 'comments'] as const;
 export type InsightKind = (typeof INSIGHT_KINDS)[number];
 
-export const insightsQuerySchema = z
-  .strictObject({
-    pack: record.pack,
-    from: daySchema,
-    to: daySchema,
-    /** friction only: rows by screen (default) or by day. */
-    by: z.enum(['screen', 'day']).optional(),
-    format: z.enum(['json', 'csv']).optional(),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
-    else if ((Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 + 1 > MAX_PERIOD_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `a period is at most ${MAX_PERIOD_DAYS} days` });
-    }
-  });
+export const PERIOD_GRANULARITIES = ['day', 'week', 'month'] as const;
+export type PeriodGranularity = (typeof PERIOD_GRANULARITIES)[number];
+
+export interface Period {
+  granularity: PeriodGranularity;
+  /** First and last day, inclusive. */
+  from: string;
+  to: string;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+
+/**
+ * "2026-11-02" (a day), "2026-W45" (an ISO 8601 week, Monday to Sunday), "2026-11" (a month);
+ * undefined for anything else.
+ */
+export function parsePeriod(period: string): Period | undefined {
+  if (isCalendarDay(period)) return { granularity: 'day', from: period, to: period };
+  let m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (m) {
+    const [y, mo] = [Number(m[1]), Number(m[2])];
+    if (mo < 1 || mo > 12) return undefined;
+    return { granularity: 'month', from: isoDay(Date.UTC(y, mo - 1, 1)), to: isoDay(Date.UTC(y, mo, 0)) };
+  }
+  m = /^(\d{4})-W(\d{2})$/.exec(period);
+  if (m) {
+    const [y, w] = [Number(m[1]), Number(m[2])];
+    const jan4 = Date.UTC(y, 0, 4);
+    const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY_MS + (w - 1) * 7 * DAY_MS;
+    // Week w exists if its Thursday is in year y (weeks 1–52, or 53 in long years).
+    if (w < 1 || new Date(monday + 3 * DAY_MS).getUTCFullYear() !== y) return undefined;
+    return { granularity: 'week', from: isoDay(monday), to: isoDay(monday + 6 * DAY_MS) };
+  }
+  return undefined;
+}
+
+/** The period of the given granularity that contains a day ("2026-11-28" → "2026-11", "2026-W48"). */
+export function periodOf(day: string, granularity: PeriodGranularity): string {
+  if (granularity === 'day') return day;
+  if (granularity === 'month') return day.slice(0, 7);
+  const t = Date.parse(day);
+  const thursday = t + (3 - ((new Date(t).getUTCDay() + 6) % 7)) * DAY_MS;
+  const year = new Date(thursday).getUTCFullYear();
+  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export const insightsQuerySchema = z.strictObject({
+  pack: record.pack,
+  period: z.string().max(10).refine((p) => parsePeriod(p) !== undefined, {
+    message: 'a period is a day (YYYY-MM-DD), an ISO week (YYYY-Www) or a month (YYYY-MM)',
+  }),
+  format: z.enum(['json', 'csv']).optional(),
+});
 export type InsightsQuery = z.infer<typeof insightsQuerySchema>;
+
+/** GET /v1/insights: what this collector publishes. */
+export const insightsInfoSchema = z.strictObject({
+  format: z.literal(PAYLOAD_FORMAT),
+  k: z.number().int().min(5),
+  granularity: z.enum(PERIOD_GRANULARITIES),
+  insights: z.array(z.enum(INSIGHT_KINDS)),
+});
+export type InsightsInfo = z.infer<typeof insightsInfoSchema>;
 
 /** Why a value is not shown: fewer than k contributors, or it would let one be recovered. */
 export const suppressionSchema = z.enum(['k', 'complementary']).nullable();
@@ -243,13 +295,19 @@ export const publishedTableSchema = z.strictObject({
 });
 export type PublishedTableResponse = z.infer<typeof publishedTableSchema>;
 
+const periodFields = {
+  pack: record.pack,
+  period: z.string(),
+  granularity: z.enum(PERIOD_GRANULARITIES),
+  from: daySchema,
+  to: daySchema,
+};
+
 export const insightsResponseSchema = z.strictObject({
   format: z.literal(PAYLOAD_FORMAT),
   insight: z.enum(INSIGHT_KINDS),
-  pack: record.pack,
-  from: daySchema,
-  to: daySchema,
-  rowDimension: z.enum(['screen', 'day', 'step', 'rule']),
+  ...periodFields,
+  rowDimension: z.enum(['screen', 'step', 'rule']),
   colDimension: z.enum(['type', 'kind']),
   /** Values are counts of signals; contributors are counted per day (see collector/README.md). */
   table: publishedTableSchema,
@@ -259,9 +317,7 @@ export type InsightsResponse = z.infer<typeof insightsResponseSchema>;
 export const commentsResponseSchema = z.strictObject({
   format: z.literal(PAYLOAD_FORMAT),
   insight: z.literal('comments'),
-  pack: record.pack,
-  from: daySchema,
-  to: daySchema,
+  ...periodFields,
   k: z.number().int().min(5),
   comments: z.array(z.strictObject({ rule: z.string(), kind: z.enum(FEEDBACK_KINDS), text: z.string() })),
 });
