@@ -30,6 +30,7 @@ export default defineBackground(() => {
     updateSettings: (change) => updateSettings(area, change),
     progress: () => progress.read(),
     resetProgress: () => area.remove(PROGRESS_KEY),
+    packs: () => bundle.packs,
   });
   const pageOrigin = new URL(browser.runtime.getURL('/')).origin;
 

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PrivacySummary } from '../../lib/background/handle-page-message';
 import { createTranslator, formatDuration, type MessageKey } from '../../lib/i18n';
 import { SIGNAL_CATEGORIES, type PageMessage, type SignalCategory } from '../../lib/messages';
+import { localize } from '../../lib/rules/compiled';
 import { popupCss } from './styles';
 
 export function Popup({ send }: { send: (m: PageMessage) => Promise<unknown> }) {
@@ -16,7 +17,8 @@ export function Popup({ send }: { send: (m: PageMessage) => Promise<unknown> }) 
   const refresh = useCallback(async () => setSummary((await send({ type: 'privacy:summary' })) as PrivacySummary), [send]);
   useEffect(() => void refresh(), [refresh]);
 
-  const t = createTranslator(summary?.locale ?? navigator.language);
+  const locale = summary?.locale ?? navigator.language;
+  const t = createTranslator(locale);
   const label = (key: string) => t(key.replaceAll('-', '_') as MessageKey);
   // Guidance types have their own words; friction detectors share one plain description.
   const typeLabel = (type: string) => {
@@ -55,6 +57,11 @@ export function Popup({ send }: { send: (m: PageMessage) => Promise<unknown> }) 
         </h2>
         <p className="big">{saved > 0 ? t('popupSavedThisMonth', formatDuration(saved, t)) : t('popupNothingSavedYet')}</p>
         {summary.walkthroughsCompleted > 0 && <p>{t('popupWalkthroughsDone', summary.walkthroughsCompleted)}</p>}
+        {summary.stages.map((s) => (
+          <p key={s.pack} data-testid={`stage-${s.pack}`}>
+            {t('popupStageProgress', localize(s.packName, locale), localize(s.stage, locale), s.done, s.total)}
+          </p>
+        ))}
       </section>
 
       <section aria-labelledby="recorded-title">

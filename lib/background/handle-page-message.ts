@@ -5,6 +5,7 @@
 import { pageMessageSchema } from '../messages-schema';
 import type { ErrorReply, SignalType } from '../messages';
 import type { Progress } from '../progress/progress';
+import type { CompiledPack, Text } from '../rules/compiled';
 import { exportAll, listComments, listSignals, wipeAll, type CoachDatabase } from '../store/database';
 import type { StoreHealth, StoreLimits } from './signal-store';
 import type { Settings } from './settings';
@@ -20,6 +21,8 @@ export interface PrivacySummary {
   locale: string | null;
   ledger: Record<string, number>;
   walkthroughsCompleted: number;
+  /** Per pack with rollout stages: the live stage and how much of its checklist is done. */
+  stages: Array<{ pack: string; packName: Text; stage: Text; done: number; total: number }>;
 }
 
 export interface PageDeps {
@@ -30,6 +33,7 @@ export interface PageDeps {
   updateSettings: (change: (s: Settings) => Settings) => Promise<Settings>;
   progress: () => Promise<Progress>;
   resetProgress: () => Promise<void>;
+  packs: () => CompiledPack[];
 }
 
 export function createPageHandler(deps: PageDeps) {
@@ -65,6 +69,14 @@ export function createPageHandler(deps: PageDeps) {
           locale: settings.locale ?? null,
           ledger: progress.ledger,
           walkthroughsCompleted: Object.values(progress.walkthroughs).filter((w) => w.completed).length,
+          stages: deps.packs().flatMap((pack) => {
+            const stage = pack.stages.find((s) => s.id === (settings.liveStages[pack.id] ?? pack.liveStage));
+            if (!stage) return [];
+            const done = stage.checklist.filter((item) =>
+              'walkthrough' in item ? progress.walkthroughs[item.walkthrough]?.completed === true : (progress.rules[item.tip]?.actions ?? 0) > 0,
+            ).length;
+            return [{ pack: pack.id, packName: pack.name, stage: stage.title, done, total: stage.checklist.length }];
+          }),
         } satisfies PrivacySummary;
       }
       case 'privacy:export': {

@@ -23,6 +23,7 @@ test('what is recorded: the popup shows the same counts as IndexedDB, per day', 
   await expect(p.getByTestId('recorded-total')).toHaveText(`${stored.length} entries on this device`);
   const today = new Date().toISOString().slice(0, 10);
   await expect(p.locator(`li[data-day="${today}"]`).getByTestId('day-total')).toHaveText(String(stored.filter((s) => s.day === today).length));
+  await expect(p.getByTestId('stage-demo')).toHaveText('Nordlys demo CRM · Week 1: log your calls: 0 of 2 done');
   await p.locator(`li[data-day="${today}"] summary`).click();
   await expect(p.locator(`li[data-day="${today}"]`)).toContainText('Tips shown');
   await p.close();
