@@ -10,6 +10,13 @@ export default defineBackground(() => {
   const area = browser.storage.local;
   const signals = new SignalStore({ area, limits: DEFAULT_LIMITS });
   const progress = new ProgressStore(area);
+  // Settings are read on every signal (pause): keep them in memory, re-read when they change.
+  // A stopped worker simply reads them again on its next start.
+  let settingsCache: ReturnType<typeof readSettings> | null = null;
+  const settings = () => (settingsCache ??= readSettings(area));
+  browser.storage.onChanged.addListener((changes, areaName) => {
+    if (areaName === 'local' && 'settings' in changes) settingsCache = null;
+  });
   const handle = createMessageHandler({
     bundle: () => bundle,
     storeSignals: (records) => signals.add(records),
@@ -19,14 +26,14 @@ export default defineBackground(() => {
     },
     progress,
     context: () => readContext(area),
-    settings: () => readSettings(area),
+    settings,
     extensionVersion: browser.runtime.getManifest().version,
   });
   const handlePage = createPageHandler({
     db: (op) => signals.use(op),
     health: () => signals.health(),
     limits: DEFAULT_LIMITS,
-    settings: () => readSettings(area),
+    settings,
     updateSettings: (change) => updateSettings(area, change),
     progress: () => progress.read(),
     resetProgress: () => area.remove(PROGRESS_KEY),

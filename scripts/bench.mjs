@@ -77,6 +77,7 @@ import { ALL_FOUND, LATE_KEY, PRESENT_KEYS, ruleId, screenRules, screenTag, writ
 import { startBenchServer } from '../test/bench/server.mjs';
 import { analyzeMainThread, analyzeProfile, findMark, profileSamples, startRecording } from '../test/bench/trace.mjs';
 import { measureOverlayCost } from '../test/bench/overlay.mjs';
+import { measureIngest, printIngest } from '../test/bench/ingest.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '5000,20000,50000').split(',').map(Number);
 const TARGET_SIZE = 20000;
@@ -242,6 +243,9 @@ async function run() {
   log('--- overlay cost');
   const overlay = await measureOverlayCost({ openTab, server, size: TARGET_SIZE, windowMs: WINDOW_MS, log, check });
 
+  // --- ingest: signals stored per second beside the raw IndexedDB put rate --------------------
+  const ingest = await measureIngest({ extensionDir, log });
+
   // Minified names say little: show where each hot spot of content.js starts.
   const source = files.content.toString('utf8').split('\n');
   const snippet = (fn) => {
@@ -254,7 +258,7 @@ async function run() {
   }
   for (const h of startup.contentEvalHotspots ?? []) h.source = snippet(h.fn);
 
-  return { machine, rules, sizes, quietFps, startup, bySize, overlay, checks, seconds: round((Date.now() - t0) / 1000) };
+  return { machine, rules, sizes, quietFps, startup, bySize, overlay, ingest, checks, seconds: round((Date.now() - t0) / 1000) };
 
   // ===========================================================================================
 
@@ -705,6 +709,7 @@ function printReport(r) {
 
   // --- the overlay's own cost ---
   printOverlay(r.overlay, p, f);
+  printIngest(r.ingest, p);
 
   // --- targets ---
   const t = r.bySize[TARGET_SIZE];
