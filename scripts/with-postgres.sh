@@ -10,6 +10,8 @@
 # runs the server as the `postgres` system user (initdb refuses root). As another user it runs
 # the server as that user. Durability is off (fsync, synchronous_commit): test data only.
 set -euo pipefail
+# runuser, and on some systems pg tools, live in sbin, which a minimal PATH (CI, `env -i`) lacks.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 if [ "$#" -eq 0 ]; then
   echo "usage: bash scripts/with-postgres.sh <command> [args…]" >&2
