@@ -6,7 +6,7 @@ import type { Message, Reply, SignalInput } from '../lib/messages';
 import type { ProgressEvent } from '../lib/progress/progress';
 
 export default defineContentScript({
-  // Filled at build time from the packs' hosts (wxt.config.ts); never <all_urls>.
+  // Filled at build time from the packs' hosts (wxt.config.ts): only the CRM hosts packs declare.
   matches: [],
   runAt: 'document_idle',
   async main(ctx) {
