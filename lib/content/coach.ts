@@ -25,6 +25,7 @@ import { gate } from '../progress/gating';
 import { applyProgressEvent, emptyProgress, type Progress, type ProgressEvent } from '../progress/progress';
 import { watchTipActions } from './tip-actions';
 import { domIdFor, type PopoverContent } from './dom-id';
+import { dayOf } from '../day';
 import { ruleTargetIdOf, type NamedTarget } from './rule-target-id';
 import { watchFriction, type FrictionWatch } from '../signals/dom-adapter';
 import { DEFAULT_FRICTION_THRESHOLDS } from '../signals/thresholds';
@@ -83,7 +84,6 @@ interface LiveRule {
   fresh: boolean;
 }
 
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 /** Per frame, for searching the whole page (screen entry): well under a 16 ms frame. */
 const FULL_SEARCH_BUDGET_MS = 6;
 

@@ -24,4 +24,4 @@ export const signalRecordSchema = z.strictObject({
 
 export type SignalRecord = z.infer<typeof signalRecordSchema>;
 
-export const dayOf = (now: Date): string => now.toISOString().slice(0, 10);
+export { dayOf } from '../day';

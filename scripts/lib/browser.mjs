@@ -39,6 +39,13 @@ export function chromiumArgs({ extensionDir = EXTENSION_DIR, headless = true, ex
   ];
 }
 
+/** Chromium without the extension (fixture pages, evidence, XSS checks); the caller closes it. */
+export async function launchPlainChromium() {
+  const { chromium } = await import('playwright-core');
+  const args = chromiumArgs().filter((a) => !a.includes('extension'));
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: false, args });
+}
+
 /**
  * A persistent context (extensions need one) in a fresh profile, with the extension loaded.
  * Returns { context, serviceWorker, extensionId, close }.

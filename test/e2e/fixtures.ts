@@ -52,61 +52,64 @@ export interface StoredSignal {
   extensionVersion: string;
 }
 
-/** Clear storage.local (progress, settings) from an extension-origin page. */
-export async function clearExtensionStorage(extension: Pick<Extension, 'context' | 'extensionId'>): Promise<void> {
+type ExtensionPages = Pick<Extension, 'context' | 'extensionId'>;
+
+/**
+ * Run `fn` in a page of the extension's own origin (its IndexedDB and storage.local), which keeps
+ * working while the service worker is stopped (Playwright's worker handle goes stale then).
+ */
+async function withExtensionPage<T>(extension: ExtensionPages, fn: (page: Page) => Promise<T>): Promise<T> {
   const page = await extension.context.newPage();
   try {
     await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
-    await page.evaluate(() => (globalThis as unknown as { chrome: { storage: { local: { clear(): Promise<void> } } } }).chrome.storage.local.clear());
+    return await fn(page);
   } finally {
     await page.close();
   }
+}
+
+/** Clear storage.local (progress, settings). */
+export function clearExtensionStorage(extension: ExtensionPages): Promise<void> {
+  return withExtensionPage(extension, (page) => page.evaluate(() => (globalThis as any).chrome.storage.local.clear()));
 }
 
 /** The user's progress as the background stored it (storage.local "progress"). */
-export async function readProgress(extension: Extension): Promise<Record<string, any> | undefined> {
-  const page = await extension.context.newPage();
-  try {
-    await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
-    return await page.evaluate(async () =>
-      (await (globalThis as any).chrome.storage.local.get('progress')).progress,
-    );
-  } finally {
-    await page.close();
-  }
+export function readProgress(extension: ExtensionPages): Promise<Record<string, any> | undefined> {
+  return withExtensionPage(extension, (page) =>
+    page.evaluate(async () => (await (globalThis as any).chrome.storage.local.get('progress')).progress),
+  );
 }
 
-/** All stored signals, read from an extension-origin page (works while the worker is stopped). */
-export async function readSignals(extension: Extension): Promise<StoredSignal[]> {
-  const page = await extension.context.newPage();
-  try {
-    await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
-    return await page.evaluate(async () => {
+/** Every row of one of the extension's IndexedDB stores ([] before the database exists). */
+export function readStore<T = unknown>(extension: ExtensionPages, store: 'signals' | 'comments'): Promise<T[]> {
+  return withExtensionPage(extension, (page) =>
+    page.evaluate(async (name) => {
       // Never create the database from here: that would skip the extension's own upgrade.
       if (!(await indexedDB.databases()).some((d) => d.name === 'crm-coach')) return [];
-      return new Promise<StoredSignal[]>((resolve, reject) => {
-          const open = indexedDB.open('crm-coach');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const db = open.result;
-            if (!db.objectStoreNames.contains('signals')) {
-              db.close();
-              resolve([]);
-              return;
-            }
-            const req = db.transaction('signals').objectStore('signals').getAll();
-            req.onsuccess = () => {
-              db.close();
-              resolve(req.result);
-            };
-            req.onerror = () => reject(req.error);
+      return new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('crm-coach');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains(name)) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const req = db.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
           };
+          req.onerror = () => reject(req.error);
+        };
       });
-    });
-  } finally {
-    await page.close();
-  }
+    }, store),
+  );
 }
+
+/** All stored signals. */
+export const readSignals = (extension: ExtensionPages) => readStore<StoredSignal>(extension, 'signals');
 
 /** The overlay's tooltip for a rule id, in our shadow root (Playwright pierces open roots). */
 export const tooltip = (page: Page, ruleId: string) => page.locator(`[role="dialog"][data-rule="${ruleId}"]`);

@@ -7,34 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { expect, readProgress, readSignals, test, tooltip } from './fixtures';
+import { expect, readProgress, readSignals, readStore, test, tooltip } from './fixtures';
 
 const WALKTHROUGH = 'demo/log-a-call.walkthrough';
 const step = (page: Page, id: string) => page.locator(`crm-coach-overlay [role="dialog"][data-step="${WALKTHROUGH}#${id}"]`);
 const launcher = (page: Page) => page.getByRole('button', { name: 'CRM Coach help' });
 const panel = (page: Page) => page.getByRole('dialog', { name: /^CRM Coach ·/ });
 const TIP = 'demo/contact-record.tips#activity-tab';
-
-async function readComments(page: Page, extensionId: string) {
-  const ext = await page.context().newPage();
-  try {
-    await ext.goto(`chrome-extension://${extensionId}/manifest.json`);
-    return await ext.evaluate(
-      () =>
-        new Promise<unknown[]>((resolve, reject) => {
-          const open = indexedDB.open('crm-coach');
-          open.onsuccess = () => {
-            const req = open.result.transaction('comments').objectStore('comments').getAll();
-            req.onsuccess = () => resolve(req.result);
-            req.onerror = () => reject(req.error);
-          };
-          open.onerror = () => reject(open.error);
-        }),
-    );
-  } finally {
-    await ext.close();
-  }
-}
 
 test('a walkthrough spans three screens and a full reload, and is recorded as a funnel', async ({ page, crmUrl, extension }) => {
   const before = (await readSignals(extension)).length;
@@ -154,7 +133,7 @@ test('feedback reaches IndexedDB; the comment is stored apart and scrubbed', asy
     rule: 'demo/contact-list.tooltips#search',
     detail: 'confusing',
   });
-  const comments = (await readComments(page, extension.extensionId)) as Array<{ text: string; shared: boolean }>;
+  const comments = await readStore<{ text: string; shared: boolean }>(extension, 'comments');
   expect(comments.at(-1)).toMatchObject({ text: 'Call [removed] on [removed] about it', shared: false });
   expect(JSON.stringify(await readSignals(extension))).not.toContain('ola.nordmann');
 });

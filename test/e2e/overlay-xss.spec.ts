@@ -32,10 +32,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type CDPSession } from 'playwright-core';
+import type { Browser, CDPSession } from 'playwright-core';
 import { build } from 'rolldown';
 import { test as base, expect } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/lib/browser.mjs';
+import { launchPlainChromium } from '../../scripts/lib/browser.mjs';
 import { normalizeRichText, parseRichInline, parseRichText, plainRichText, type InlineNode } from '../../components/overlay/rich-text';
 import type { OverlayPort, TooltipView } from '../../lib/content/coach';
 import type { StepView } from '../../lib/content/walkthrough-runner';
@@ -294,8 +294,7 @@ const frames = (world: MainWorld) => world.run(() => new Promise<number>((r) => 
 const test = base.extend<{ world: MainWorld }, { browser: Browser; site: { url: string }; overlayScript: string }>({
   browser: [
     async ({}, use) => {
-      const args = chromiumArgs().filter((a) => !a.includes('extension'));
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: false, args });
+      const browser = await launchPlainChromium();
       await use(browser);
       await browser.close();
     },

@@ -8,10 +8,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parse } from 'yaml';
 import { test as base, expect } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumArgs } from '../../scripts/lib/browser.mjs';
+import { launchPlainChromium } from '../../scripts/lib/browser.mjs';
 import { compileRules } from '../../lib/rules/compile';
 import { readRuleFiles } from '../../lib/rules/read-rule-files';
 import { packTargets } from '../../lib/rules/pack-targets';
@@ -33,8 +33,7 @@ interface FixtureEvidence {
 const test = base.extend<object, { browser: Browser; fixtures: { url: string }; evidenceScript: string }>({
   browser: [
     async ({}, use) => {
-      const args = chromiumArgs().filter((a) => !a.includes('extension'));
-      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: false, args });
+      const browser = await launchPlainChromium();
       await use(browser);
       await browser.close();
     },
