@@ -49,9 +49,13 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // storage: settings; scripting: inject the overlay only when something is shown.
-    permissions: ['storage', 'scripting'],
+    // storage: settings; scripting: inject the overlay only when something is shown;
+    // alarms: the daily sync to the team collector (off until configured).
+    permissions: ['storage', 'scripting', 'alarms'],
     host_permissions: hostPatterns(),
+    // Enterprise policy (lib/policy/policy.ts). Firefox reads policy through its own
+    // managed-storage manifest, not this key.
+    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: {

@@ -44,4 +44,5 @@ export const pageMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('privacy:wipe') }),
   z.strictObject({ type: z.literal('privacy:pause'), all: z.boolean(), categories: z.array(z.enum(SIGNAL_CATEGORIES)) }),
   z.strictObject({ type: z.literal('settings:locale'), locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).nullable() }),
+  z.strictObject({ type: z.literal('settings:policy') }),
 ]);

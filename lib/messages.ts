@@ -94,4 +94,5 @@ export type PageMessage =
   | { type: 'privacy:export' }
   | { type: 'privacy:wipe' }
   | { type: 'privacy:pause'; all: boolean; categories: SignalCategory[] }
-  | { type: 'settings:locale'; locale: string | null };
+  | { type: 'settings:locale'; locale: string | null }
+  | { type: 'settings:policy' };

@@ -9,6 +9,7 @@ import type { CompiledPack, Text } from '../rules/compiled';
 import { exportAll, listComments, listSignals, wipeAll, type CoachDatabase } from '../store/database';
 import type { StoreHealth, StoreLimits } from './signal-store';
 import type { Settings } from './settings';
+import type { ReadPolicy } from '../policy/policy';
 
 export interface PrivacySummary {
   /** Newest day first; per signal type, how many are stored. Same numbers as IndexedDB holds. */
@@ -34,7 +35,12 @@ export interface PageDeps {
   progress: () => Promise<Progress>;
   resetProgress: () => Promise<void>;
   packs: () => CompiledPack[];
+  /** Enterprise policy in force (storage.managed), with the keys that could not be used. */
+  policy: () => Promise<ReadPolicy>;
 }
+
+/** What the options page shows of the policy: secrets are never sent back, only that they are set. */
+const SECRET_KEYS = new Set(['syncToken', 'managerToken']);
 
 export function createPageHandler(deps: PageDeps) {
   return async function handlePageMessage(raw: unknown): Promise<unknown> {
@@ -96,6 +102,11 @@ export function createPageHandler(deps: PageDeps) {
           return message.locale ? { ...rest, locale: message.locale } : rest;
         });
         return { ok: true };
+      case 'settings:policy': {
+        const { policy, errors } = await deps.policy();
+        const shown = Object.fromEntries(Object.entries(policy).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '(set)' : v]));
+        return { policy: shown, errors };
+      }
     }
   };
 }

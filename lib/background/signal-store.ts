@@ -13,6 +13,7 @@ import {
   addSignals,
   openCoachDb,
   pruneSignals,
+  ROLLUP_MAX_AGE_DAYS,
   type CoachDatabase,
   type StoredComment,
   type StoredSignal,
@@ -104,7 +105,9 @@ export class SignalStore {
     const limits = this.options.limits ?? DEFAULT_LIMITS;
     const now = (this.options.now ?? (() => new Date()))();
     const oldestDay = dayOf(new Date(now.getTime() - limits.maxAgeDays * 86_400_000));
-    const pruned = await this.write((db) => pruneSignals(db, { maxRows: limits.maxRows, oldestDay }));
+    // Rollups (what insights and sync read) outlive the raw signals; they have their own horizon.
+    const oldestRollupDay = dayOf(new Date(now.getTime() - ROLLUP_MAX_AGE_DAYS * 86_400_000));
+    const pruned = await this.write((db) => pruneSignals(db, { maxRows: limits.maxRows, oldestDay, oldestRollupDay }));
     if (pruned.age + pruned.count > 0) {
       await this.updateHealth((h) => ({ ...h, dropped: { age: h.dropped.age + pruned.age, count: h.dropped.count + pruned.count } }));
     }

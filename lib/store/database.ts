@@ -1,23 +1,33 @@
 /**
  * The one module that owns the IndexedDB schema. Nothing else calls openDB.
  *
- *   crm-coach (version 3)
+ *   crm-coach (version 4)
  *   ├─ signals    key: auto-increment id   value: StoredSignal    index: by-day (day)      [v1]
  *   │                                                            index: by-uid (uid, unique) [v3]
  *   │             uid: random per signal, made by the sender, so a retried message (the worker
  *   │             was stopped before it could answer) is stored once
- *   └─ comments   key: auto-increment id   value: StoredComment   index: by-day (day)      [v2]
- *                 feedback comments, scrubbed, kept apart from signals; `shared` stays false
- *                 until the user explicitly OKs sending one
+ *   ├─ comments   key: auto-increment id   value: StoredComment   index: by-day (day)      [v2]
+ *   │             feedback comments, scrubbed, kept apart from signals; `shared` stays false
+ *   │             until the user explicitly OKs sending one
+ *   └─ rollups    key: key (rowKey)        value: StoredRollup    index: by-day (day)      [v4]
+ *                 the daily aggregate of the signals (lib/store/rollup.ts), updated in the same
+ *                 transaction as every signal write, backfilled from the signals on upgrade; kept
+ *                 longer than raw signals (ROLLUP_MAX_AGE_DAYS) because insights read a year
  *
  * Upgrades are additive and run in order from any earlier version (see `upgrade`; the unit
  * tests open databases created by every earlier version).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SignalRecord } from '../signals/signal-record';
+import { mergeRollup, rollUp, toAggregateRow, type StoredRollup } from './rollup';
+import type { AggregateRow } from '../sync/payload';
+
+export type { StoredRollup } from './rollup';
 
 export const DB_NAME = 'crm-coach';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
+/** Rollups are what insights read: a year and a bit. */
+export const ROLLUP_MAX_AGE_DAYS = 400;
 
 export interface StoredSignal extends SignalRecord {
   id?: number;
@@ -49,6 +59,11 @@ export interface CoachDB extends DBSchema {
     value: StoredComment;
     indexes: { 'by-day': string };
   };
+  rollups: {
+    key: string;
+    value: StoredRollup;
+    indexes: { 'by-day': string };
+  };
 }
 
 export type CoachDatabase = IDBPDatabase<CoachDB>;
@@ -68,25 +83,57 @@ export function openCoachDb(version: number = DB_VERSION): Promise<CoachDatabase
         // Rows from before v3 have no uid; an index skips rows without the key.
         tx.objectStore('signals').createIndex('by-uid', 'uid', { unique: true });
       }
+      if (oldVersion < 4 && version >= 4) {
+        const rollups = db.createObjectStore('rollups', { keyPath: 'key' });
+        rollups.createIndex('by-day', 'day');
+        // Backfill from the signals kept so far (at most the row limit): only IDB requests are
+        // awaited, so the upgrade transaction stays alive.
+        void tx
+          .objectStore('signals')
+          .getAll()
+          .then((signals) => Promise.all([...rollUp(signals).values()].map((row) => rollups.put(row))));
+      }
     },
   });
 }
 
 /**
- * Store signals in one transaction; resolves when it committed. Signals whose uid is already
- * stored are skipped (a retry after a lost reply). Returns how many were new.
+ * Store signals and update their daily rollups in one transaction; resolves when it committed.
+ * Signals whose uid is already stored are skipped (a retry after a lost reply). Returns how many
+ * were new.
  */
 export async function addSignals(db: CoachDatabase, records: readonly StoredSignal[]): Promise<number> {
-  const tx = db.transaction('signals', 'readwrite');
-  let added = 0;
+  const tx = db.transaction(['signals', 'rollups'], 'readwrite');
+  const signals = tx.objectStore('signals');
+  const fresh: StoredSignal[] = [];
   for (const record of records) {
-    if (record.uid !== undefined && (await tx.store.index('by-uid').getKey(record.uid)) !== undefined) continue;
-    await tx.store.add({ ...record });
-    added += 1;
+    if (record.uid !== undefined && (await signals.index('by-uid').getKey(record.uid)) !== undefined) continue;
+    await signals.add({ ...record });
+    fresh.push(record);
+  }
+  const rollups = tx.objectStore('rollups');
+  for (const row of rollUp(fresh).values()) {
+    const have = await rollups.get(row.key);
+    await rollups.put(have ? mergeRollup(have, row) : row);
   }
   await tx.done;
-  return added;
+  return fresh.length;
 }
+
+/** The rollups of the days from `from` to `to` (inclusive, "YYYY-MM-DD"), in key order. */
+export function listRollups(db: CoachDatabase, range?: { from?: string; to?: string }): Promise<StoredRollup[]> {
+  const { from, to } = range ?? {};
+  const query =
+    from !== undefined && to !== undefined
+      ? IDBKeyRange.bound(from, to)
+      : from !== undefined
+        ? IDBKeyRange.lowerBound(from)
+        : to !== undefined
+          ? IDBKeyRange.upperBound(to)
+          : undefined;
+  return db.getAllFromIndex('rollups', 'by-day', query);
+}
+
 
 export function countSignals(db: CoachDatabase): Promise<number> {
   return db.count('signals');
@@ -109,35 +156,52 @@ export interface Pruned {
   age: number;
   /** Oldest rows over the row limit. */
   count: number;
+  /** Rollup rows older than their own horizon (not a loss of signals: see ROLLUP_MAX_AGE_DAYS). */
+  rollups: number;
 }
 
-/** Enforce the bounds: drop rows older than `oldestDay`, then the oldest beyond `maxRows`. */
-export async function pruneSignals(db: CoachDatabase, { maxRows, oldestDay }: { maxRows: number; oldestDay: string }): Promise<Pruned> {
-  const tx = db.transaction('signals', 'readwrite');
+/**
+ * Enforce the bounds in one transaction: drop signals older than `oldestDay`, then the oldest
+ * beyond `maxRows`, and rollups older than `oldestRollupDay` (default: keep all).
+ */
+export async function pruneSignals(
+  db: CoachDatabase,
+  { maxRows, oldestDay, oldestRollupDay }: { maxRows: number; oldestDay: string; oldestRollupDay?: string },
+): Promise<Pruned> {
+  const tx = db.transaction(['signals', 'rollups'], 'readwrite');
+  const store = tx.objectStore('signals');
   let age = 0;
-  for (let cursor = await tx.store.index('by-day').openCursor(IDBKeyRange.upperBound(oldestDay, true)); cursor; cursor = await cursor.continue()) {
+  for (let cursor = await store.index('by-day').openCursor(IDBKeyRange.upperBound(oldestDay, true)); cursor; cursor = await cursor.continue()) {
     await cursor.delete();
     age += 1;
   }
-  let excess = (await tx.store.count()) - maxRows;
+  let excess = (await store.count()) - maxRows;
   let count = 0;
-  for (let cursor = excess > 0 ? await tx.store.openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
+  for (let cursor = excess > 0 ? await store.openCursor() : null; cursor && excess > 0; cursor = await cursor.continue()) {
     await cursor.delete();
     excess -= 1;
     count += 1;
   }
+  let rollups = 0;
+  if (oldestRollupDay !== undefined) {
+    const index = tx.objectStore('rollups').index('by-day');
+    for (let cursor = await index.openCursor(IDBKeyRange.upperBound(oldestRollupDay, true)); cursor; cursor = await cursor.continue()) {
+      await cursor.delete();
+      rollups += 1;
+    }
+  }
   await tx.done;
-  return { age, count };
+  return { age, count, rollups };
 }
 
 /** Everything stored about this user, for "download my data". */
-export async function exportAll(db: CoachDatabase): Promise<{ signals: StoredSignal[]; comments: StoredComment[] }> {
-  const [signals, comments] = await Promise.all([db.getAll('signals'), db.getAll('comments')]);
-  return { signals: signals.map(({ uid: _uid, ...s }) => s), comments };
+export async function exportAll(db: CoachDatabase): Promise<{ signals: StoredSignal[]; comments: StoredComment[]; rollups: AggregateRow[] }> {
+  const [signals, comments, rollups] = await Promise.all([db.getAll('signals'), db.getAll('comments'), db.getAll('rollups')]);
+  return { signals: signals.map(({ uid: _uid, ...s }) => s), comments, rollups: rollups.map(toAggregateRow) };
 }
 
 /** "Wipe everything now". */
 export async function wipeAll(db: CoachDatabase): Promise<void> {
-  const tx = db.transaction(['signals', 'comments'], 'readwrite');
-  await Promise.all([tx.objectStore('signals').clear(), tx.objectStore('comments').clear(), tx.done]);
+  const tx = db.transaction(['signals', 'comments', 'rollups'], 'readwrite');
+  await Promise.all([tx.objectStore('signals').clear(), tx.objectStore('comments').clear(), tx.objectStore('rollups').clear(), tx.done]);
 }

@@ -7,7 +7,7 @@ import { createMessageHandler } from '../../lib/background/handle-message';
 import { ProgressStore } from '../../lib/background/progress-store';
 import { readContext, readSettings, updateSettings } from '../../lib/background/settings';
 import { compileRules } from '../../lib/rules/compile';
-import { countSignals, DB_NAME, DB_VERSION, listSignals, openCoachDb, type StoredSignal } from '../../lib/store/database';
+import { countSignals, DB_NAME, DB_VERSION, listRollups, listSignals, openCoachDb, type StoredSignal } from '../../lib/store/database';
 
 const record = (over: Partial<StoredSignal> = {}): StoredSignal => ({
   type: 'tip-shown',
@@ -34,7 +34,9 @@ describe('schema migrations', () => {
       old.close();
       const db = await openCoachDb();
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'signals']);
+      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'rollups', 'signals']);
+      // The rollups were backfilled from the signals that were there.
+      expect(await listRollups(db)).toEqual([expect.objectContaining({ day: '2026-11-01', type: 'tip-shown', count: 1 })]);
       expect(await listSignals(db)).toEqual([{ ...record({ day: '2026-11-01' }), id: 1 }]);
       // New rows with a uid are deduplicated against the new index; old rows without one stay.
       const store = new SignalStore();
