@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
+// CRM_COACH_EXTENSION_DIR: test another build (a helper's own, or a variant) without touching .output/.
+export const EXTENSION_DIR = process.env.CRM_COACH_EXTENSION_DIR ?? join(ROOT, '.output', 'chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Install Debian's chromium when it is missing (CI and fresh machines run as root). */
