@@ -9,6 +9,9 @@ export default defineContentScript({
   // Filled at build time from the packs' hosts (wxt.config.ts): only the CRM hosts packs declare.
   matches: [],
   runAt: 'document_idle',
+  // Never post a message into the CRM's own window (WXT's legacy "script started" postMessage):
+  // pages with careless message listeners react to it, and it costs start-up time.
+  noScriptStartedPostMessage: true,
   async main(ctx) {
     const send = <M extends Message>(message: M) => browser.runtime.sendMessage(message) as Promise<Reply<M>>;
     const { packs, progress, context } = await send({ type: 'rules:get' });

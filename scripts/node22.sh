@@ -23,16 +23,18 @@ if [ "$(node_major node)" -lt 22 ]; then
   export npm_config_nodedir="$tools/node_modules/node"
 fi
 
-# Install (or refresh) dependencies when package-lock.json changed since the last install.
+# Install (or refresh) dependencies when package-lock.json's content changed since the last
+# install (a hash, not mtimes: editing package.json's scripts must not reinstall everything).
 stamp="$root/node_modules/.install-stamp"
-if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ] || [ "$root/package.json" -nt "$stamp" ]; then
+lock_hash="$( (cat "$root/package-lock.json" 2>/dev/null || cat "$root/package.json") | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "node22: installing dependencies with node $(node --version)" >&2
   if [ -f "$root/package-lock.json" ]; then
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
   else
     (cd "$root" && npm install --no-audit --no-fund --loglevel=error >&2)
   fi
-  touch "$stamp"
+  echo "$lock_hash" > "$stamp"
 fi
 
 cd "$root"

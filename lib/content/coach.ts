@@ -103,6 +103,8 @@ export class Coach {
   private readonly runners = new Map<string, WalkthroughRunner>();
   /** The user clicked in our UI just now: the next step may take focus. */
   private userAsked = false;
+  /** A walkthrough step is on screen: other guidance waits (holdForStep). */
+  private stepShown = false;
   private readonly friction: FrictionWatch | null;
 
   constructor(private readonly options: CoachOptions) {
@@ -177,12 +179,33 @@ export class Coach {
           const takeFocus = this.userAsked;
           this.userAsked = false;
           if (view || this.overlay) this.withOverlay((o) => o.showStep(view, takeFocus));
+          this.holdForStep(view !== null);
         },
         changed: () => this.updatePanel(),
         schedule: () => this.watcher.schedule(),
       },
       this.options.signal,
     );
+  }
+
+  /**
+   * While a walkthrough step is on screen, it is the only guidance shown: other tooltips, tips
+   * and beacons step aside (they would compete for attention, and could cover the very element
+   * the step asks the user to click) and come back, unchanged, when no step is shown.
+   */
+  private holdForStep(stepShown: boolean): void {
+    if (stepShown === this.stepShown) return;
+    this.stepShown = stepShown;
+    const match = this.current;
+    for (const live of this.live.values()) {
+      if (stepShown) {
+        if (!live.shown) continue;
+        live.shown = false;
+        void this.overlay?.then((o) => o.hide(live.rule.id));
+      } else if (match && live.element && !live.shown && !live.dismissed && !(live.armed && !live.armed.signal.aborted)) {
+        this.show(match, live);
+      }
+    }
   }
 
   private withOverlay(use: (overlay: OverlayPort) => void): void {
@@ -220,6 +243,11 @@ export class Coach {
       onOpen: () => this.options.emit({ type: 'help-opened', pack: pack.id, screen: screen.id }),
     };
     this.withOverlay((o) => o.setPanel(view));
+  }
+
+  /** Start a walkthrough now, as if from the help panel (the editor's preview, lib/content/preview.ts). */
+  startWalkthrough(id: string): void {
+    for (const runner of this.runners.values()) runner.start(id);
   }
 
   start(): void {
@@ -405,6 +433,7 @@ export class Coach {
   }
 
   private show(match: ScreenMatch, live: LiveRule): void {
+    if (this.stepShown) return; // shown when the step goes (holdForStep)
     const { rule } = live;
     const fallback = match.pack.defaultLocale;
     const element = live.element;
@@ -433,7 +462,7 @@ export class Coach {
     this.overlay.then(
       (o) => {
         // The screen may have changed, or the target gone, while the overlay loaded.
-        if (screenSignal?.aborted || live.element !== element || live.dismissed) return;
+        if (screenSignal?.aborted || live.element !== element || live.dismissed || this.stepShown) return;
         o.show(view);
         live.shown = true;
         if (live.shownReported) return; // re-shown after a re-render: one count per visit

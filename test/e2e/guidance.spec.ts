@@ -25,6 +25,8 @@ test('a walkthrough spans three screens and a full reload, and is recorded as a 
   await expect(step(page, 'open-contact')).toBeVisible();
   await expect(step(page, 'open-contact')).toBeFocused();
   await expect(step(page, 'open-contact')).toContainText('Step 1 of 6');
+  // The step is the only guidance while it is on screen: the list's own tooltip steps aside.
+  await expect(tooltip(page, 'demo/contact-list.tooltips#search')).toHaveCount(0);
   await page.getByRole('table').getByRole('row').nth(1).getByRole('link').first().click();
 
   // Step 2 on the record (reached by navigating), then a full reload: it continues there.
