@@ -1,53 +1,27 @@
 /**
- * The manager's tables: each is one question over a disjoint set of signal types (so no two
- * answers for the same pack and period share a total), read from storage's per-day totals,
+ * The manager's tables: each is one question over its own signal types (targets: friction by
+ * target, see lib/insights/tables.ts), read from storage's per-day totals,
  * and passed through lib/privacy/suppression.ts before anything leaves.
  *
  * Contributors are counted per day (ids rotate daily and cannot be linked): a cell's count is
  * the largest number of distinct contributors on any one day of the period, the only number
  * that is certainly a number of distinct installs. Row, column and table totals carry their
  * own per-day distinct counts (kept when batches arrive), never sums of their cells'.
+ * The tables and "per-day rows → published table" are lib/insights/tables.ts, shared with the
+ * extension's insights page; a trend is read as consecutive whole periods, one request each.
  */
 import { FEEDBACK_KINDS } from '../lib/messages';
-import { publish, suppress, type PublishedTable } from '../lib/privacy/suppression';
+import { DIMENSIONS, tableFromCube as sharedTableFromCube } from '../lib/insights/tables';
+import type { PublishedTable } from '../lib/privacy/suppression';
 import { PAYLOAD_FORMAT, type CommentsResponse, type InsightsResponse, type Period } from '../lib/sync/payload';
 import type { CubeResult, Storage, TableKind } from './storage';
 
-/** What the rows and columns of each table are (their content: TABLES in storage.ts). */
-export const DIMENSIONS: Record<TableKind, Pick<InsightsResponse, 'rowDimension' | 'colDimension'>> = {
-  friction: { rowDimension: 'screen', colDimension: 'type' },
-  walkthroughs: { rowDimension: 'step', colDimension: 'type' },
-  tips: { rowDimension: 'rule', colDimension: 'type' },
-  feedback: { rowDimension: 'rule', colDimension: 'kind' },
-  health: { rowDimension: 'screen', colDimension: 'type' },
-};
+/** What the rows and columns of each table are (lib/insights/tables.ts). */
+export { DIMENSIONS };
 
-/** Per-day rows from storage → a suppressed, publishable table. */
+/** Per-day rows from storage → a suppressed, publishable table (the shared implementation). */
 export function tableFromCube(cube: CubeResult, k: number): PublishedTable {
-  const cells = new Map<string, { row: string; col: string; value: number; contributors: number }>();
-  for (const c of cube.cells) {
-    const id = JSON.stringify([c.row, c.col]);
-    const cell = cells.get(id) ?? { row: c.row, col: c.col, value: 0, contributors: 0 };
-    cell.value += c.value;
-    cell.contributors = Math.max(cell.contributors, c.contributors);
-    cells.set(id, cell);
-  }
-  const busiestDay = (list: { key: string; contributors: number }[]) => {
-    const out = new Map<string, number>();
-    for (const x of list) out.set(x.key, Math.max(out.get(x.key) ?? 0, x.contributors));
-    return [...out].map(([key, contributors]) => ({ key, contributors }));
-  };
-  return publish(
-    suppress(
-      {
-        cells: [...cells.values()],
-        rowTotals: busiestDay(cube.rows),
-        colTotals: busiestDay(cube.cols),
-        total: { contributors: Math.max(0, ...cube.total.map((t) => t.contributors)) },
-      },
-      { k },
-    ),
-  );
+  return sharedTableFromCube(cube, k, 'busiest-day');
 }
 
 /** One pack, one whole period (the collector's granularity). */

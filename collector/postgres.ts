@@ -21,6 +21,7 @@ import type { UploadBatch } from '../lib/sync/payload';
 import {
   ContributorReusedError,
   SQL,
+  checkPart,
   batchDay,
   cubeFromDaily,
   rollup,
@@ -104,6 +105,13 @@ export class PostgresStorage implements Storage {
           text text NOT NULL
         );
         CREATE INDEX IF NOT EXISTS comments_pack_day ON ${this.schema}.comments (pack, day);
+        CREATE TABLE IF NOT EXISTS ${this.schema}.parts (
+          contributor text NOT NULL,
+          path text NOT NULL,
+          day text NOT NULL,
+          rows jsonb NOT NULL,
+          PRIMARY KEY (contributor, path)
+        );
       `);
       await client.query('COMMIT');
     } catch (error) {
@@ -115,7 +123,7 @@ export class PostgresStorage implements Storage {
   }
 
   async storeBatch(batch: UploadBatch, receivedDay: string): Promise<StoreResult> {
-    const entries = rollup(batch);
+    let entries = rollup(batch);
     const comments = storedComments(batch);
     const client = await this.pool.connect();
     let broken = false;
@@ -131,6 +139,27 @@ export class PostgresStorage implements Storage {
       }
       const day = batchDay(batch);
       if (day !== undefined) {
+        // Parts of one contributor's split day arrive on any instance: one at a time per contributor,
+        // so that exactly one of them sees the day complete.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`crm-coach-contributor:${batch.contributor}`]);
+      }
+      const staged =
+        day === undefined
+          ? []
+          : (await client.query<{ path: string; day: string; rows: UploadBatch['rows'] }>('SELECT path, day, rows FROM parts WHERE contributor = $1', [batch.contributor])).rows;
+      if (day !== undefined && batch.part !== undefined) {
+        const used = await client.query('SELECT 1 FROM contributors WHERE contributor = $1', [batch.contributor]);
+        if (used.rowCount !== 0) throw new ContributorReusedError();
+        if (checkPart(staged, batch.part, day) === 'pending') {
+          await client.query('INSERT INTO parts (contributor, path, day, rows) VALUES ($1, $2, $3, $4)', [batch.contributor, batch.part, day, JSON.stringify(batch.rows)]);
+          entries = [];
+        } else {
+          await client.query('DELETE FROM parts WHERE contributor = $1', [batch.contributor]);
+          await client.query('INSERT INTO contributors (contributor, day) VALUES ($1, $2)', [batch.contributor, day]);
+          entries = rollup({ ...batch, rows: [...staged.flatMap((p) => p.rows), ...batch.rows] });
+        }
+      } else if (day !== undefined) {
+        if (staged.length > 0) throw new ContributorReusedError();
         const claimed = await client.query('INSERT INTO contributors (contributor, day) VALUES ($1, $2) ON CONFLICT (contributor) DO NOTHING', [batch.contributor, day]);
         if (claimed.rowCount === 0) throw new ContributorReusedError();
       }
@@ -183,9 +212,10 @@ export class PostgresStorage implements Storage {
     const { rows } = await this.pool.query<Record<keyof StorageStats, string>>(`
       SELECT (SELECT COUNT(*) FROM batches) AS batches,
              (SELECT COUNT(*) FROM daily) AS "dailyRows",
-             (SELECT COALESCE(SUM(value), 0) FROM daily WHERE axis = 'cell') AS signals,
+             (SELECT COALESCE(SUM(value), 0) FROM daily WHERE axis = 'cell' AND tbl NOT IN ('targets', 'stages')) AS signals,
              (SELECT COUNT(*) FROM comments) AS comments,
              (SELECT COUNT(*) FROM contributors) AS contributors,
+             (SELECT COUNT(*) FROM parts) AS parts,
              (SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                WHERE n.nspname = '${this.schema}' AND c.relkind = 'r') AS bytes`);
@@ -196,6 +226,7 @@ export class PostgresStorage implements Storage {
       signals: Number(r.signals),
       comments: Number(r.comments),
       contributors: Number(r.contributors),
+      parts: Number(r.parts),
       bytes: Number(r.bytes),
     };
   }

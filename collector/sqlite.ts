@@ -15,6 +15,7 @@ import type { UploadBatch } from '../lib/sync/payload';
 import {
   ContributorReusedError,
   SQL,
+  checkPart,
   batchDay,
   cubeFromDaily,
   rollup,
@@ -58,6 +59,13 @@ CREATE TABLE IF NOT EXISTS comments (
   text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS comments_pack_day ON comments (pack, day);
+CREATE TABLE IF NOT EXISTS parts (
+  contributor TEXT NOT NULL,
+  path TEXT NOT NULL,
+  day TEXT NOT NULL,
+  rows TEXT NOT NULL,
+  PRIMARY KEY (contributor, path)
+) WITHOUT ROWID;
 `;
 
 export interface SqliteOptions {
@@ -74,6 +82,10 @@ export class SqliteStorage implements Storage {
     contributor: StatementSync;
     daily: StatementSync;
     comment: StatementSync;
+    staged: StatementSync;
+    stage: StatementSync;
+    unstage: StatementSync;
+    claimed: StatementSync;
     cube: StatementSync;
     comments: StatementSync;
   };
@@ -100,6 +112,10 @@ export class SqliteStorage implements Storage {
          DO UPDATE SET value = value + excluded.value, contributors = contributors + 1`,
       ),
       comment: this.db.prepare('INSERT INTO comments (day, pack, rule, kind, text) VALUES (?, ?, ?, ?, ?)'),
+      staged: this.db.prepare('SELECT path, day, rows FROM parts WHERE contributor = ?'),
+      stage: this.db.prepare('INSERT INTO parts (contributor, path, day, rows) VALUES (?, ?, ?, ?)'),
+      unstage: this.db.prepare('DELETE FROM parts WHERE contributor = ?'),
+      claimed: this.db.prepare('SELECT 1 AS one FROM contributors WHERE contributor = ?'),
       cube: this.db.prepare(SQL.cube),
       comments: this.db.prepare(SQL.comments),
     };
@@ -112,7 +128,7 @@ export class SqliteStorage implements Storage {
 
   async storeBatch(batch: UploadBatch, receivedDay: string): Promise<StoreResult> {
     const s = this.s;
-    const entries = rollup(batch);
+    let entries = rollup(batch);
     const comments = storedComments(batch);
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -122,7 +138,22 @@ export class SqliteStorage implements Storage {
         return { duplicate: true, rows: batch.rows.length };
       }
       const day = batchDay(batch);
-      if (day !== undefined && Number(s.contributor.run(batch.contributor, day).changes) === 0) throw new ContributorReusedError();
+      const staged = day === undefined ? [] : (s.staged.all(batch.contributor) as { path: string; day: string; rows: string }[]);
+      if (day !== undefined && batch.part !== undefined) {
+        // A part of a split day: held until the parts cover the day, then counted as one contributor.
+        if (s.claimed.get(batch.contributor) !== undefined) throw new ContributorReusedError();
+        const complete = checkPart(staged, batch.part, day) === 'complete';
+        if (!complete) {
+          s.stage.run(batch.contributor, batch.part, day, JSON.stringify(batch.rows));
+          entries = [];
+        } else {
+          s.unstage.run(batch.contributor);
+          s.contributor.run(batch.contributor, day);
+          entries = rollup({ ...batch, rows: [...staged.flatMap((p) => JSON.parse(p.rows) as UploadBatch['rows']), ...batch.rows] });
+        }
+      } else if (day !== undefined && (staged.length > 0 || Number(s.contributor.run(batch.contributor, day).changes) === 0)) {
+        throw new ContributorReusedError();
+      }
       for (const e of entries) s.daily.run(e.pack, e.table, e.day, e.axis, e.row, e.col, e.value);
       for (const comment of comments) s.comment.run(...comment);
       this.db.exec('COMMIT');
@@ -156,9 +187,10 @@ export class SqliteStorage implements Storage {
     return {
       batches: one('SELECT COUNT(*) AS n FROM batches'),
       dailyRows: one('SELECT COUNT(*) AS n FROM daily'),
-      signals: one("SELECT SUM(value) AS n FROM daily WHERE axis = 'cell'"),
+      signals: one("SELECT SUM(value) AS n FROM daily WHERE axis = 'cell' AND tbl NOT IN ('targets', 'stages')"),
       comments: one('SELECT COUNT(*) AS n FROM comments'),
       contributors: one('SELECT COUNT(*) AS n FROM contributors'),
+      parts: one('SELECT COUNT(*) AS n FROM parts'),
       bytes,
     };
   }

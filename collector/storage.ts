@@ -14,19 +14,22 @@
  *                 contributors that day added to it. The tables the API serves read only this.
  *   comments      day, pack, rule, kind, text (scrubbed again here): no contributor, no batch id,
  *                 nothing that links a comment to anyone's counts
+ *   parts         a day split by the extension after a 413 (UploadBatch.part): its parts' rows,
+ *                 held under their shared contributor id until the parts' paths cover the whole
+ *                 day; then they are folded in as ONE contributor (exactly as one whole batch
+ *                 would have been) and deleted, in the same transaction as the last part
  *
- * Not kept: crm, pack and extension versions, back-and-forth peers, the rule of a friction
- * signal (friction is published per screen): nothing is stored that nothing publishes.
+ * Not kept: crm, pack and extension versions, back-and-forth peers: nothing is stored that
+ * nothing publishes. (The rule of a friction signal is kept in the `targets` table.)
  *
  * storeBatch is atomic: batch id, contributor, every daily total and every comment in one
  * transaction; a duplicate batch id changes nothing; an error stores nothing.
  */
-import type { SignalType } from '../lib/messages';
 import { scrubComment } from '../lib/privacy/scrub';
-import { FRICTION_SIGNAL_TYPES } from '../lib/signals/detectors/index';
-import type { AggregateRow, InsightKind, UploadBatch } from '../lib/sync/payload';
+import { PART_WHOLE, partWeight, type UploadBatch } from '../lib/sync/payload';
 
-export type TableKind = Exclude<InsightKind, 'comments'>;
+import type { TableKind } from '../lib/insights/tables';
+export type { TableKind };
 
 export interface StoreResult {
   duplicate: boolean;
@@ -42,78 +45,32 @@ export class ContributorReusedError extends Error {
   }
 }
 
-interface TableDefinition {
-  types: readonly SignalType[];
-  row: (r: AggregateRow) => string;
-  /** Columns and the part of the row's count in each (form-dwell: one per dwell bucket). */
-  cols: (r: AggregateRow) => [col: string, value: number][];
-}
-
-const byType = (r: AggregateRow): [string, number][] => [[r.type, r.count]];
-
-/** What each published table is made of. The tables' signal types are disjoint and cover all. */
-export const TABLES: Record<TableKind, TableDefinition> = {
-  friction: {
-    types: FRICTION_SIGNAL_TYPES,
-    row: (r) => r.screen,
-    cols: (r) =>
-      r.durations ? Object.entries(r.durations).filter(([, n]) => (n ?? 0) > 0).map(([b, n]) => [`form-dwell/${b}`, n!]) : byType(r),
-  },
-  walkthroughs: {
-    types: ['walkthrough-started', 'walkthrough-step', 'walkthrough-completed', 'walkthrough-abandoned'],
-    row: (r) => r.rule ?? '',
-    cols: byType,
-  },
-  tips: { types: ['tip-shown', 'tip-dismissed'], row: (r) => r.rule ?? '', cols: byType },
-  feedback: { types: ['feedback'], row: (r) => r.rule ?? '', cols: (r) => [[r.detail ?? '', r.count]] },
-  health: { types: ['help-opened', 'rule-missing'], row: (r) => r.screen, cols: byType },
-};
-
-const TABLE_OF = new Map<string, TableKind>(
-  (Object.entries(TABLES) as [TableKind, TableDefinition][]).flatMap(([kind, t]) => t.types.map((type) => [type, kind] as const)),
-);
-
-export type Axis = 'cell' | 'row' | 'col' | 'total';
-
-/** One per-day total a batch adds to: its value, and one more contributor. */
-export interface RollupEntry {
-  pack: string;
-  table: TableKind;
-  day: string;
-  axis: Axis;
-  row: string;
-  col: string;
-  value: number;
+/** A part of a split day that overlaps a part already received, or is of another day. Nothing was stored. */
+export class PartConflictError extends ContributorReusedError {
+  constructor(reason: string) {
+    super();
+    this.message = `this part does not fit the parts already received for its contributor: ${reason}`;
+    this.name = 'PartConflictError';
+  }
 }
 
 /**
- * A batch as increments of per-day totals: each cell, row, column and table it touches, once,
- * with the sum of its counts there. Sorted by key, so that concurrent transactions (PostgreSQL)
- * always lock rows in the same order and cannot deadlock.
+ * Whether a part fits with the parts of its contributor received so far: same day, no path a
+ * prefix of another. 'complete' when the paths then cover the whole day.
  */
-export function rollup(batch: UploadBatch): RollupEntry[] {
-  const out = new Map<string, RollupEntry>();
-  const add = (e: Omit<RollupEntry, 'value'>, value: number) => {
-    const key = JSON.stringify([e.pack, e.table, e.day, e.axis, e.row, e.col]);
-    const existing = out.get(key);
-    if (existing) existing.value += value;
-    else out.set(key, { ...e, value });
-  };
-  for (const r of batch.rows) {
-    const table = TABLE_OF.get(r.type);
-    if (!table) continue;
-    const def = TABLES[table];
-    const row = def.row(r);
-    for (const [col, value] of def.cols(r)) {
-      const base = { pack: r.pack, table, day: r.day };
-      add({ ...base, axis: 'cell', row, col }, value);
-      add({ ...base, axis: 'row', row, col: '' }, value);
-      add({ ...base, axis: 'col', row: '', col }, value);
-      add({ ...base, axis: 'total', row: '', col: '' }, value);
-    }
+export function checkPart(staged: readonly { path: string; day: string }[], path: string, day: string): 'complete' | 'pending' {
+  let weight = partWeight(path);
+  for (const s of staged) {
+    if (s.day !== day) throw new PartConflictError('another day');
+    if (s.path.startsWith(path) || path.startsWith(s.path)) throw new PartConflictError(`part "${path}" overlaps part "${s.path}"`);
+    weight += partWeight(s.path);
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  return weight === PART_WHOLE ? 'complete' : 'pending';
 }
+
+// What each table is made of, and how one contributor-day's rows fold into per-day totals: one
+// definition for the collector and the extension's insights page.
+export { TABLES, rollup, type Axis, type RollupEntry } from '../lib/insights/tables';
 
 /** A batch's comments as stored: scrubbed again (the extension scrubs too); empty ones dropped. */
 export function storedComments(batch: UploadBatch): [day: string, pack: string, rule: string, kind: string, text: string][] {
@@ -189,6 +146,8 @@ export interface StorageStats {
   signals: number;
   comments: number;
   contributors: number;
+  /** Parts of split days waiting for their other parts. */
+  parts: number;
   /** Bytes on disk (SQLite: file + WAL; PostgreSQL: the schema's tables and indexes). */
   bytes: number;
 }

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { Coach, type OverlayPort } from '../lib/content/coach';
 import { getOverlayFactory } from '../lib/content/overlay-handshake';
 import { Outbox } from '../lib/content/outbox';
+import { createPreview } from '../lib/content/preview';
 import type { Message, Reply, SignalInput } from '../lib/messages';
 import type { ProgressEvent } from '../lib/progress/progress';
 
@@ -49,5 +50,23 @@ export default defineContentScript({
       },
     });
     coach.start();
+
+    // The editor's preview of a draft rule (lib/content/preview.ts): only the background may ask
+    // (a sender without a tab); nothing of it is recorded.
+    const preview = createPreview({
+      window,
+      signal: ctx.signal,
+      ...(context?.locale && { locale: context.locale }),
+      async loadOverlay(signal) {
+        if (!getOverlayFactory()) await send({ type: 'overlay:load' });
+        return getOverlayFactory()!(document, signal, { locale: context?.locale ?? navigator.language });
+      },
+    });
+    const onPreview = (message: unknown, sender: { id?: string; tab?: unknown }, sendResponse: (reply: unknown) => void) => {
+      const reply = preview.onMessage(message, sender.id === browser.runtime.id && sender.tab === undefined);
+      if (reply) sendResponse(reply);
+    };
+    browser.runtime.onMessage.addListener(onPreview);
+    ctx.signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onPreview), { once: true });
   },
 });

@@ -19,6 +19,10 @@ export const SIGNAL_TYPES = [
   'walkthrough-step',
   'walkthrough-completed',
   'walkthrough-abandoned',
+  /** The tip's faster path was used (rule: the tip); time saved = count × its savesSeconds, at query time. */
+  'tip-used',
+  /** A stage's checklist is complete (rule: the stage id): at most once per day per stage. */
+  'stage-complete',
   ...FRICTION_SIGNAL_TYPES,
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
@@ -30,7 +34,9 @@ export type SignalCategory = (typeof SIGNAL_CATEGORIES)[number];
 export function categoryOf(type: SignalType): SignalCategory {
   if (type === 'feedback') return 'feedback';
   if (type === 'rule-missing') return 'health';
-  if (type === 'tip-shown' || type === 'tip-dismissed' || type === 'help-opened' || type.startsWith('walkthrough-')) return 'guidance';
+  if (type === 'tip-shown' || type === 'tip-dismissed' || type === 'tip-used' || type === 'stage-complete' || type === 'help-opened' || type.startsWith('walkthrough-')) {
+    return 'guidance';
+  }
   return 'friction';
 }
 
@@ -95,4 +101,6 @@ export type PageMessage =
   | { type: 'privacy:wipe' }
   | { type: 'privacy:pause'; all: boolean; categories: SignalCategory[] }
   | { type: 'settings:locale'; locale: string | null }
-  | { type: 'settings:policy' };
+  | { type: 'settings:policy' }
+  /** Sync's state for the popup's transparency line (lib/sync/sync-page.ts). */
+  | { type: 'sync:status' };

@@ -2,8 +2,12 @@
  * The options page's sections, in order. Each feature owns its section component (its own file
  * under components/options/) and adds one entry here.
  */
+import { InsightsSection } from '../insights/InsightsLink';
 import type { ComponentType } from 'react';
 import { PolicySection } from './PolicySection';
+import { PacksSection } from './PacksSection';
+import { SyncSection } from './SyncSection';
+import { EditorSection } from './EditorSection';
 
 /** Sends a message to the background; our pages' prefixes are routed in entrypoints/background.ts. */
 export type Send = (message: { type: string; [key: string]: unknown }) => Promise<unknown>;
@@ -15,4 +19,10 @@ export interface OptionsSection {
   Component: ComponentType<{ send: Send }>;
 }
 
-export const SECTIONS: OptionsSection[] = [{ id: 'policy', title: 'Policy', Component: PolicySection }];
+export const SECTIONS: OptionsSection[] = [
+  { id: 'policy', title: 'Policy', Component: PolicySection },
+  { id: 'packs', title: 'Packs', Component: PacksSection },
+  { id: 'editor', title: 'Editor', Component: EditorSection },
+  { id: 'sync', title: 'Sync', Component: SyncSection },
+  { id: 'insights', title: 'Insights', Component: InsightsSection },
+];

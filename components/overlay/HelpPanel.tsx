@@ -90,6 +90,7 @@ function HelpPanel({ id, view, t, onClose, onDone }: { id: string; view: PanelVi
       aria-labelledby={titleId}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
+          e.preventDefault();
           e.stopPropagation();
           onClose();
         }

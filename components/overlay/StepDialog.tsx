@@ -38,6 +38,8 @@ export function StepDialog({ view, t, takeFocus }: { view: StepView; t: Translat
       tabIndex={-1}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
+          // preventDefault: Esc here must not also close the CRM's modal dialog we sit above.
+          e.preventDefault();
           e.stopPropagation();
           view.onSnooze();
         } else if (e.key === 'ArrowRight' && view.manual) {

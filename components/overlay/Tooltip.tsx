@@ -52,6 +52,8 @@ function TooltipCard({ view, t }: { view: TooltipView; t: Translate }) {
       tabIndex={-1}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
+          // preventDefault: Esc here must not also close the CRM's modal dialog we sit above.
+          e.preventDefault();
           e.stopPropagation();
           view.onDismiss();
         }

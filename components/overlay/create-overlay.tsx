@@ -3,6 +3,10 @@
  * open shadow root (style isolation; open so tests and assistive tech can reach it), a React
  * root and a store of its own. Everything is removed when `signal` aborts. An error while
  * rendering one item hides that item only (ErrorBoundary), never the CRM page.
+ *
+ * The layer that holds everything is a manual popover kept on top of the browser's top layer
+ * (top-layer.ts: above the CRM's modal dialogs, popovers and fullscreen elements). Its direction
+ * is right-to-left when the UI language is, or when the CRM page itself is (<html dir="rtl">).
  */
 import { Component, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -14,9 +18,17 @@ import { overlayCss } from './styles';
 import { Tooltip } from './Tooltip';
 import { StepDialog } from './StepDialog';
 import { Launcher } from './HelpPanel';
+import { keepOnTop, type TopLayer } from './top-layer';
+import { LayerContext } from './use-anchor';
 
 export const OVERLAY_HOST_TAG = 'crm-coach-overlay';
 const RTL = /^(ar|he|fa|ur)\b/;
+
+/** The CRM page's own direction (its <body>'s, which follows <html dir> unless overridden). */
+export function pageDirection(document: Document): 'ltr' | 'rtl' {
+  const el = document.body ?? document.documentElement;
+  return document.defaultView?.getComputedStyle(el).direction === 'rtl' ? 'rtl' : 'ltr';
+}
 
 class Isolate extends Component<{ children: ReactNode; name: string }, { failed: boolean }> {
   override state = { failed: false };
@@ -31,12 +43,12 @@ class Isolate extends Component<{ children: ReactNode; name: string }, { failed:
   }
 }
 
-function Overlay({ store, t }: { store: OverlayStore; t: Translate }) {
+function Overlay({ store, t, layer }: { store: OverlayStore; t: Translate; layer: TopLayer }) {
   const tooltips = useStore(store, (s) => s.tooltips);
   const step = useStore(store, (s) => s.step);
   const panel = useStore(store, (s) => s.panel);
   return (
-    <div className="layer">
+    <LayerContext.Provider value={layer}>
       {tooltips.map((view) => (
         <Isolate key={view.id} name={view.id}>
           <Tooltip view={view} t={t} />
@@ -52,7 +64,7 @@ function Overlay({ store, t }: { store: OverlayStore; t: Translate }) {
           <Launcher view={panel} t={t} />
         </Isolate>
       )}
-    </div>
+    </LayerContext.Provider>
   );
 }
 
@@ -66,18 +78,29 @@ export function createOverlay(document: Document, signal: AbortSignal, options: 
   const style = document.createElement('style');
   style.textContent = overlayCss;
   const container = document.createElement('div');
+  container.className = 'layer';
+  container.popover = 'manual';
   const locale = resolveUiLocale(options.locale ?? document.defaultView?.navigator.language);
   container.lang = locale;
-  container.dir = RTL.test(options.locale ?? '') ? 'rtl' : 'ltr';
+  const setDirection = () => {
+    container.dir = RTL.test(options.locale ?? '') || pageDirection(document) === 'rtl' ? 'rtl' : 'ltr';
+  };
+  setDirection();
   shadow.append(style, container);
   document.documentElement.append(host);
 
+  // A CRM that switches language (and direction) without a reload.
+  const direction = new MutationObserver(setDirection);
+  for (const el of [document.documentElement, document.body]) if (el) direction.observe(el, { attributes: true, attributeFilter: ['dir'] });
+
+  const layer = keepOnTop(host, container, signal);
   const store = createOverlayStore();
   const root = createRoot(container);
-  root.render(<Overlay store={store} t={createTranslator(locale)} />);
+  root.render(<Overlay store={store} t={createTranslator(locale)} layer={layer} />);
   signal.addEventListener(
     'abort',
     () => {
+      direction.disconnect();
       root.unmount();
       host.remove();
     },

@@ -1,13 +1,25 @@
 /**
- * The overlay's CSS, inside our shadow root. `:host { all: initial }` cuts inheritance from the
- * CRM page; nothing the host page styles can reach in, and the layer sits at the top z-index.
+ * The overlay's CSS, inside our shadow root. `:host { all: initial !important }` cuts inheritance
+ * from the CRM page, and wins over anything the page says about our host element: for
+ * !important declarations the shadow tree's own context beats the outer one (CSS Cascade 5,
+ * "context"), even the page's `* { all: unset !important }` or `display: none !important`.
+ * Nothing else of the page's CSS reaches into the shadow root (not even `::backdrop`).
+ * The layer is a manual popover in the top layer (top-layer.ts); its rules below undo the
+ * browser's popover defaults. Without the Popover API it is a fixed box at the top z-index.
  * Colours meet WCAG AA on their backgrounds (checked by axe in the e2e run). Logical properties
- * (inset-inline, margin-inline) keep right-to-left layouts right.
+ * (inset-inline, margin-inline) keep right-to-left layouts right; rule text takes the direction
+ * of its own script per paragraph (unicode-bidi: plaintext), so English in an RTL CRM and Arabic
+ * in an LTR one both read right.
  */
 export const overlayCss = `
-:host { all: initial; }
-.layer { position: fixed; inset: 0 auto auto 0; width: 0; height: 0; z-index: 2147483647;
+:host { all: initial !important; display: block !important; position: fixed !important; inset: 0 auto auto 0 !important;
+  width: 0 !important; height: 0 !important; overflow: visible !important; visibility: visible !important;
+  opacity: 1 !important; transform: none !important; z-index: 2147483647 !important; }
+.layer { position: fixed; inset: 0 auto auto 0; width: 0; height: 0; margin: 0; padding: 0; border: 0; overflow: visible;
+  background: transparent; z-index: 2147483647;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2b3a; }
+.layer:popover-open { display: block; }
+.tooltip p, .tooltip li, .panel p, .panel li, .panel h2, .panel h3 { unicode-bidi: plaintext; }
 .tooltip, .panel {
   position: fixed; top: 0; left: 0; box-sizing: border-box; max-width: min(340px, 92vw);
   padding: 12px 14px; border-radius: 8px; background: #1d2b3a; color: #ffffff; text-align: start;

@@ -3,12 +3,14 @@
  * holds, per day), the policy, pause (all or per category), download and delete. Everything
  * goes through the background, the one writer of stored data.
  */
+import { InsightsLink } from '../insights/InsightsLink';
 import { useCallback, useEffect, useState } from 'react';
 import type { PrivacySummary } from '../../lib/background/handle-page-message';
 import { createTranslator, formatDuration, type MessageKey } from '../../lib/i18n';
 import { SIGNAL_CATEGORIES, type PageMessage, type SignalCategory } from '../../lib/messages';
 import { localize } from '../../lib/rules/compiled';
 import { popupCss } from './styles';
+import { SyncStatus } from './SyncStatus';
 
 export function Popup({ send }: { send: (m: PageMessage) => Promise<unknown> }) {
   const [summary, setSummary] = useState<PrivacySummary | null>(null);
@@ -91,6 +93,8 @@ export function Popup({ send }: { send: (m: PageMessage) => Promise<unknown> }) 
           </ul>
         )}
         <p className="muted">{t('popupCommentsKept', summary.comments)}</p>
+        <SyncStatus send={send} t={t} />
+        <InsightsLink send={send} />
       </section>
 
       <section aria-labelledby="policy-title">

@@ -13,6 +13,7 @@ import { dayOf } from '../signals/signal-record';
 import type { StoredComment, StoredSignal } from '../store/database';
 import { isPaused, type Settings } from './settings';
 import { scrubComment } from '../privacy/scrub';
+import { progressSignals } from '../insights/progress-signals';
 
 export interface MessageSender {
   url?: string;
@@ -21,7 +22,8 @@ export interface MessageSender {
 }
 
 export interface BackgroundDeps {
-  bundle: () => CompiledBundle;
+  /** The packs in force (lib/packs/pack-manager.ts memoizes them: one resolved promise per message). */
+  bundle: () => CompiledBundle | Promise<CompiledBundle>;
   storeSignals: (records: StoredSignal[]) => Promise<void>;
   storeComment: (comment: StoredComment) => Promise<void>;
   injectOverlay: (tabId: number, frameId: number) => Promise<void>;
@@ -37,6 +39,26 @@ export function createMessageHandler(deps: BackgroundDeps) {
   const log = deps.log ?? ((m, d) => console.warn(`[crm-coach] ${m}`, d ?? ''));
   const now = deps.now ?? (() => new Date());
 
+  /** tip-used and stage-complete (lib/insights/progress-signals.ts), unless guidance is paused. */
+  async function storeProgressSignals(event: ProgressEvent, packs: CompiledPack[], progress: Progress): Promise<void> {
+    const day = dayOf(now());
+    const derived = progressSignals(event, packs, progress, day);
+    if (derived.length === 0 || isPaused(await deps.settings(), 'tip-used')) return;
+    await deps.storeSignals(
+      derived.map((s) => ({
+        type: s.type,
+        day,
+        crm: s.pack.crm,
+        pack: s.pack.id,
+        packVersion: s.pack.version,
+        screen: s.screen,
+        rule: s.rule,
+        extensionVersion: deps.extensionVersion,
+        ...(s.uid !== undefined && { uid: s.uid }),
+      })),
+    );
+  }
+
   return async function handleMessage(raw: unknown, sender: MessageSender): Promise<unknown> {
     const parsed = messageSchema.safeParse(raw);
     if (!parsed.success) {
@@ -48,18 +70,19 @@ export function createMessageHandler(deps: BackgroundDeps) {
     const url = sender.url ? URL.parse(sender.url) : null;
     switch (message.type) {
       case 'rules:get': {
-        const packs = url ? packsForUrl(deps.bundle(), url) : [];
+        const packs = url ? packsForUrl(await deps.bundle(), url) : [];
         if (packs.length === 0) return { packs, progress: null, context: null };
         const [progress, context] = await Promise.all([deps.progress.read(), deps.context()]);
         return { packs, progress: progressFor(progress, packs), context };
       }
       case 'progress:event': {
-        const packs = url ? packsForUrl(deps.bundle(), url) : [];
+        const packs = url ? packsForUrl(await deps.bundle(), url) : [];
         if (!eventIdsKnown(message.event, packs)) {
           log('rejected a progress event naming unknown ids', { type: message.event.type });
           return { error: 'unknown ids' } satisfies ErrorReply;
         }
-        await deps.progress.apply([message.event]);
+        const after = await deps.progress.apply([message.event]);
+        await storeProgressSignals(message.event, packs, after);
         return { ok: true };
       }
       case 'overlay:load':
@@ -69,7 +92,7 @@ export function createMessageHandler(deps: BackgroundDeps) {
       case 'signal:record':
       case 'feedback:record': {
         const { signal } = message;
-        const pack = url ? packsForUrl(deps.bundle(), url).find((p) => p.id === signal.pack) : undefined;
+        const pack = url ? packsForUrl(await deps.bundle(), url).find((p) => p.id === signal.pack) : undefined;
         if (!pack || !signalIdsKnown(signal, pack)) {
           log('rejected a signal naming unknown ids', { type: signal.type });
           return { error: 'unknown ids' } satisfies ErrorReply;
@@ -106,6 +129,8 @@ export function createMessageHandler(deps: BackgroundDeps) {
 function signalIdsKnown(signal: SignalInput, pack: CompiledPack): boolean {
   const screen = (id: string) => pack.screens.some((s) => s.id === id);
   if (!screen(signal.screen)) return false;
+  // Derived here from the user's progress (storeProgressSignals), never claimed by a page.
+  if (signal.type === 'tip-used' || signal.type === 'stage-complete') return false;
   const isStep = signal.type.startsWith('walkthrough-');
   // Each field only where its type uses it: nothing else can ride along.
   const isFeedbackKind = signal.detail !== undefined && FEEDBACK_KINDS.includes(signal.detail as FeedbackKind);

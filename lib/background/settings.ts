@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { categoryOf, SIGNAL_CATEGORIES, type CoachContext, type SignalType } from '../messages';
 import type { KeyValueArea } from './progress-store';
+import type { Policy } from '../policy/policy';
 
 const key = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64);
 export const settingsSchema = z.object({
@@ -43,4 +44,24 @@ export async function readContext(area: KeyValueArea): Promise<CoachContext> {
     ...(s.locale && { locale: s.locale }),
     ...(isPaused(s, 'rage-click') && { frictionPaused: true }),
   };
+}
+
+/**
+ * Only what policy allows reaches the content script: policy's live stages win per pack, its
+ * audience replaces the user's, and its default locale applies when the user chose none and the
+ * browser's language is not one the packs have.
+ */
+export function applyPolicy(
+  context: CoachContext,
+  policy: Policy,
+  { browserLocale, packLocales }: { browserLocale: string; packLocales: readonly string[] },
+): CoachContext {
+  const out: CoachContext = { ...context, liveStages: { ...context.liveStages, ...policy.liveStages } };
+  if (policy.audience !== undefined) out.audience = policy.audience;
+  const language = (tag: string) => tag.split('-')[0]!.toLowerCase();
+  const known = new Set(packLocales.map(language));
+  if (context.locale === undefined && policy.defaultLocale !== undefined && !known.has(language(browserLocale))) {
+    out.locale = policy.defaultLocale;
+  }
+  return out;
 }

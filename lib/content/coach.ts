@@ -84,6 +84,20 @@ interface LiveRule {
   fresh: boolean;
 }
 
+/**
+ * How expensive the first strategy of a target is to search a whole page for: a selector query
+ * (native), a label (labels and their controls), a role with an accessible name (names computed
+ * per candidate), visible text (text nodes walked).
+ */
+function searchCost(rule: CompiledRule): number {
+  const first = rule.target[0];
+  if (!first) return 0;
+  if (first.css !== undefined && first.text === undefined && first.name === undefined) return 0;
+  if (first.label !== undefined) return 1;
+  if (first.role !== undefined) return 2;
+  return 3;
+}
+
 /** Per frame, for searching the whole page (screen entry): well under a 16 ms frame. */
 const FULL_SEARCH_BUDGET_MS = 6;
 
@@ -324,9 +338,11 @@ export class Coach {
       today: dayOf(this.now()),
     };
     const now = this.now().getTime();
-    for (const rule of pack.rules) {
-      // Tips without a target live in the help panel only.
-      if (rule.screen !== screen.id || rule.target.length === 0) continue;
+    // Cheap searches first: a whole-page search is spread over frames (FULL_SEARCH_BUDGET_MS),
+    // so a CSS target must not wait a frame behind a visible-text scan of a big page.
+    const rules = pack.rules.filter((r) => r.screen === screen.id && r.target.length > 0).sort((a, b) => searchCost(a) - searchCost(b));
+    for (const rule of rules) {
+      // (Tips without a target live in the help panel only: filtered out above.)
       const verdict = gate(rule, ctx);
       if (!verdict.show) {
         if (this.options.debug) console.debug('[crm-coach] not showing', rule.id, verdict.reason);

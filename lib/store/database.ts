@@ -1,7 +1,7 @@
 /**
  * The one module that owns the IndexedDB schema. Nothing else calls openDB.
  *
- *   crm-coach (version 4)
+ *   crm-coach (version 5)
  *   ├─ signals    key: auto-increment id   value: StoredSignal    index: by-day (day)      [v1]
  *   │                                                            index: by-uid (uid, unique) [v3]
  *   │             uid: random per signal, made by the sender, so a retried message (the worker
@@ -9,10 +9,18 @@
  *   ├─ comments   key: auto-increment id   value: StoredComment   index: by-day (day)      [v2]
  *   │             feedback comments, scrubbed, kept apart from signals; `shared` stays false
  *   │             until the user explicitly OKs sending one
- *   └─ rollups    key: key (rowKey)        value: StoredRollup    index: by-day (day)      [v4]
- *                 the daily aggregate of the signals (lib/store/rollup.ts), updated in the same
- *                 transaction as every signal write, backfilled from the signals on upgrade; kept
- *                 longer than raw signals (ROLLUP_MAX_AGE_DAYS) because insights read a year
+ *   ├─ rollups    key: key (rowKey)        value: StoredRollup    index: by-day (day)      [v4]
+ *   │             the daily aggregate of the signals (lib/store/rollup.ts), updated in the same
+ *   │             transaction as every signal write, backfilled from the signals on upgrade; kept
+ *   │             longer than raw signals (ROLLUP_MAX_AGE_DAYS) because insights read a year
+ *   ├─ outgoing   key: auto-increment id   value: OutgoingBatch   index: by-batch (batchId, unique) [v5]
+ *   │             upload batches for the collector (lib/sync/), persisted with their batchId and
+ *   │             contributor BEFORE the first send, so every retry resends the very same batch;
+ *   │             deleted only when the collector acknowledged it; sent in key order
+ *   └─ syncDays   key: day                 value: SyncDay                                       [v5]
+ *                 the days whose batch was made: a day is batched once (its contributor id is
+ *                 single-use), with the signal count it had, so late rows are counted, not lost
+ *                 silently. Comments carry `sentIn` (a batchId) once put in a batch.
  *
  * Upgrades are additive and run in order from any earlier version (see `upgrade`; the unit
  * tests open databases created by every earlier version).
@@ -20,12 +28,12 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { SignalRecord } from '../signals/signal-record';
 import { mergeRollup, rollUp, toAggregateRow, type StoredRollup } from './rollup';
-import type { AggregateRow } from '../sync/payload';
+import type { AggregateRow, UploadBatch } from '../sync/payload';
 
 export type { StoredRollup } from './rollup';
 
 export const DB_NAME = 'crm-coach';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 /** Rollups are what insights read: a year and a bit. */
 export const ROLLUP_MAX_AGE_DAYS = 400;
 
@@ -46,6 +54,27 @@ export interface StoredComment {
   text: string;
   /** The user chose to share it with their organisation (never by default). */
   shared: boolean;
+  /** The batch it was put in for the collector (v5; lib/sync/). */
+  sentIn?: string;
+}
+
+/** An upload batch waiting for the collector's acknowledgement (lib/sync/uploader.ts). */
+export interface OutgoingBatch {
+  id?: number;
+  batchId: string;
+  /** The day of its rows; absent for a batch of comments only. */
+  day?: string;
+  batch: UploadBatch;
+  /** The collector refused it for good (400, 409, or 413 with nothing left to split): kept, not resent. */
+  rejected?: { status: number; message: string };
+}
+
+/** A day whose aggregate went into a batch: never batched again (its contributor id is single-use). */
+export interface SyncDay {
+  day: string;
+  batchId: string;
+  /** Signals in that day's rollups when it was batched; more later are "late" (counted, not sent). */
+  signals: number;
 }
 
 export interface CoachDB extends DBSchema {
@@ -63,6 +92,15 @@ export interface CoachDB extends DBSchema {
     key: string;
     value: StoredRollup;
     indexes: { 'by-day': string };
+  };
+  outgoing: {
+    key: number;
+    value: OutgoingBatch;
+    indexes: { 'by-batch': string };
+  };
+  syncDays: {
+    key: string;
+    value: SyncDay;
   };
 }
 
@@ -92,6 +130,10 @@ export function openCoachDb(version: number = DB_VERSION): Promise<CoachDatabase
           .objectStore('signals')
           .getAll()
           .then((signals) => Promise.all([...rollUp(signals).values()].map((row) => rollups.put(row))));
+      }
+      if (oldVersion < 5 && version >= 5) {
+        db.createObjectStore('outgoing', { keyPath: 'id', autoIncrement: true }).createIndex('by-batch', 'batchId', { unique: true });
+        db.createObjectStore('syncDays', { keyPath: 'day' });
       }
     },
   });
@@ -200,8 +242,14 @@ export async function exportAll(db: CoachDatabase): Promise<{ signals: StoredSig
   return { signals: signals.map(({ uid: _uid, ...s }) => s), comments, rollups: rollups.map(toAggregateRow) };
 }
 
-/** "Wipe everything now". */
+/** "Wipe everything now": batches not yet uploaded too (they are this user's data); syncDays stay, so no day is sent twice. */
 export async function wipeAll(db: CoachDatabase): Promise<void> {
-  const tx = db.transaction(['signals', 'comments', 'rollups'], 'readwrite');
-  await Promise.all([tx.objectStore('signals').clear(), tx.objectStore('comments').clear(), tx.objectStore('rollups').clear(), tx.done]);
+  const tx = db.transaction(['signals', 'comments', 'rollups', 'outgoing'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('signals').clear(),
+    tx.objectStore('comments').clear(),
+    tx.objectStore('rollups').clear(),
+    tx.objectStore('outgoing').clear(),
+    tx.done,
+  ]);
 }

@@ -17,6 +17,11 @@
  *   │                send a day's aggregates in one batch once the day is over; a retry resends
  *   │                the same batch (same batchId and contributor) and gets `duplicate: true`
  *   ├─ extensionVersion
+ *   ├─ part?         only when a day's batch was too large (413) and the extension split it: the
+ *   │                part's path in a binary split ("0", "1", then "10", "11" if "1" was split
+ *   │                again; PART_MAX_DEPTH at most). Every part has its own batchId but the SAME
+ *   │                contributor; the collector holds the parts and counts the day (one
+ *   │                contributor) once the paths cover the whole ("0" + "10" + "11")
  *   ├─ rows[]        AggregateRow, all of the same `day`, each key (every field but the counts) once
  *   └─ feedback[]?   comments the user OK'd: { day, pack, rule, kind, text ≤ 500 }
  *
@@ -49,6 +54,8 @@ export const MAX_FEEDBACK_PER_BATCH = 20;
 export const MAX_FEEDBACK_TEXT = 500;
 /** A day's count of one kind for one install: more is a bug, not a salesperson. */
 export const MAX_ROW_COUNT = 100_000;
+/** A split day's parts are at most this deep (1,024 parts; a day has at most 1,000 rows). */
+export const PART_MAX_DEPTH = 10;
 
 const record = signalRecordSchema.shape;
 
@@ -84,6 +91,8 @@ export const durationsSchema = z.strictObject(
 const RULE_REQUIRED: ReadonlySet<SignalType> = new Set<SignalType>([
   'tip-shown',
   'tip-dismissed',
+  'tip-used',
+  'stage-complete',
   'rule-missing',
   'feedback',
   'walkthrough-started',
@@ -155,12 +164,16 @@ export const uploadBatchSchema = z
     batchId: randomIdSchema,
     contributor: randomIdSchema,
     extensionVersion: record.extensionVersion,
+    part: z.string().regex(/^[01]{1,10}$/).optional(),
     rows: z.array(aggregateRowSchema).max(MAX_ROWS_PER_BATCH),
     feedback: z.array(feedbackCommentSchema).max(MAX_FEEDBACK_PER_BATCH).optional(),
   })
   .superRefine((batch, ctx) => {
     if (batch.rows.length === 0 && (batch.feedback?.length ?? 0) === 0) {
       ctx.addIssue({ code: 'custom', path: ['rows'], message: 'a batch carries at least one row or comment' });
+    }
+    if (batch.part !== undefined && batch.rows.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['part'], message: 'a part is a piece of a day of rows: a batch of comments only has none' });
     }
     const day = batch.rows[0]?.day;
     const seen = new Set<string>();
@@ -175,6 +188,14 @@ export const uploadBatchSchema = z
   });
 
 export type UploadBatch = z.infer<typeof uploadBatchSchema>;
+
+/**
+ * The weight of a part path in units of 1 / 2^PART_MAX_DEPTH: "0" is half of the day, "10" a
+ * quarter; a day is complete when its parts' weights add up to PART_WHOLE and no path is a
+ * prefix of another.
+ */
+export const partWeight = (path: string): number => 2 ** (PART_MAX_DEPTH - path.length);
+export const PART_WHOLE = 2 ** PART_MAX_DEPTH;
 
 /** The collector's answer to an accepted batch (201 stored; 200 with duplicate: true, already had it). */
 export const uploadResponseSchema = z.strictObject({
@@ -201,15 +222,20 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
  * Each kind is a table over its own signal types, and periods of one granularity do not
  * overlap, so no two answers share any number that one could be subtracted from another.
  *   friction      rows: screen × cols: friction type; form-dwell split by bucket ("form-dwell/2m-5m")
+ *   targets       rows: rule (the friction signal's target) × cols: friction type (as friction)
  *   walkthroughs  rows: walkthrough step id × cols: walkthrough-started, -step (shown), -completed,
  *                 -abandoned (at that step)
- *   tips          rows: rule × cols: tip-shown, tip-dismissed
+ *   tips          rows: rule × cols: tip-shown, tip-dismissed, tip-used (time saved = tip-used ×
+ *                 the tip's savesSeconds from the pack, computed by the reader)
  *   feedback      rows: rule (tip or step) × cols: feedback kind
- *   health        rows: screen × cols: help-opened, rule-missing
+ *   health        rows: screen (help-opened) or rule (rule-missing) × cols: help-opened, rule-missing
+ *   stages        rows: stage id, and "(active)" × col: contributor-days (stage-complete days; days
+ *                 with any data): share of contributors with a stage complete = stage / (active)
+ *   (lib/insights/tables.ts is the one definition of these tables.)
  *   comments      the comments users chose to send, only for rules whose feedback came from ≥ k
  *                 contributors in the period; no day, no order of arrival
  */
-export const INSIGHT_KINDS = ['friction', 'walkthroughs', 'tips', 'feedback', 'health', 'comments'] as const;
+export const INSIGHT_KINDS = ['friction', 'targets', 'walkthroughs', 'tips', 'feedback', 'health', 'stages', 'comments'] as const;
 export type InsightKind = (typeof INSIGHT_KINDS)[number];
 
 export const PERIOD_GRANULARITIES = ['day', 'week', 'month'] as const;
@@ -307,8 +333,8 @@ export const insightsResponseSchema = z.strictObject({
   format: z.literal(PAYLOAD_FORMAT),
   insight: z.enum(INSIGHT_KINDS),
   ...periodFields,
-  rowDimension: z.enum(['screen', 'step', 'rule']),
-  colDimension: z.enum(['type', 'kind']),
+  rowDimension: z.enum(['screen', 'step', 'rule', 'stage']),
+  colDimension: z.enum(['type', 'kind', 'measure']),
   /** Values are counts of signals; contributors are counted per day (see collector/README.md). */
   table: publishedTableSchema,
 });

@@ -7,7 +7,7 @@ import { createMessageHandler } from '../../lib/background/handle-message';
 import { ProgressStore } from '../../lib/background/progress-store';
 import { readContext, readSettings, updateSettings } from '../../lib/background/settings';
 import { compileRules } from '../../lib/rules/compile';
-import { countSignals, DB_NAME, DB_VERSION, listRollups, listSignals, openCoachDb, type StoredSignal } from '../../lib/store/database';
+import { addSignals, countSignals, DB_NAME, DB_VERSION, listRollups, listSignals, openCoachDb, type StoredSignal } from '../../lib/store/database';
 
 const record = (over: Partial<StoredSignal> = {}): StoredSignal => ({
   type: 'tip-shown',
@@ -30,11 +30,17 @@ describe('schema migrations', () => {
   for (let from = 1; from < DB_VERSION; from++) {
     it(`upgrades a version ${from} database without losing rows`, async () => {
       const old = await openCoachDb(from);
-      await old.add('signals', record({ day: '2026-11-01' }) as never);
+      // From v4 on a signal write updates its rollup too (as the extension of that version did).
+      if (from >= 4) await addSignals(old, [record({ day: '2026-11-01' })]);
+      else await old.add('signals', record({ day: '2026-11-01' }) as never);
       old.close();
       const db = await openCoachDb();
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'rollups', 'signals']);
+      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'outgoing', 'rollups', 'signals', 'syncDays']);
+      // v5: upload batches (unique batch ids) and the days already batched, empty after the upgrade.
+      expect(db.transaction('outgoing').store.index('by-batch').unique).toBe(true);
+      expect(await db.count('outgoing')).toBe(0);
+      expect(await db.count('syncDays')).toBe(0);
       // The rollups were backfilled from the signals that were there.
       expect(await listRollups(db)).toEqual([expect.objectContaining({ day: '2026-11-01', type: 'tip-shown', count: 1 })]);
       expect(await listSignals(db)).toEqual([{ ...record({ day: '2026-11-01' }), id: 1 }]);

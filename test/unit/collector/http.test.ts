@@ -171,7 +171,7 @@ describe('collector HTTP API', () => {
     const statuses = await Promise.all(Array.from({ length: 30 }, () => upload(url, b).then((r) => r.status)));
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(29);
-    expect(await storage.stats()).toMatchObject({ batches: 1, dailyRows: 6, signals: 7, contributors: 1 });
+    expect(await storage.stats()).toMatchObject({ batches: 1, dailyRows: 10, signals: 7, contributors: 1 }); // + the stages table's "(active)" row
   });
 
   it('409 when a contributor id comes back (one batch of rows per contributor; ids rotate daily)', async () => {
@@ -256,7 +256,7 @@ describe('collector HTTP API', () => {
   it('periods: only whole periods of the configured granularity; GET /v1/insights says which', async () => {
     const { url } = await start({ period: 'week' });
     const info = insightsInfoSchema.parse(await (await read(url, '/v1/insights')).json());
-    expect(info).toEqual({ format: 1, k: 5, granularity: 'week', insights: ['friction', 'walkthroughs', 'tips', 'feedback', 'health', 'comments'] });
+    expect(info).toEqual({ format: 1, k: 5, granularity: 'week', insights: ['friction', 'targets', 'walkthroughs', 'tips', 'feedback', 'health', 'stages', 'comments'] });
     const month = await read(url, '/v1/insights/friction?pack=demo&period=2026-11');
     expect(month.status).toBe(400);
     expect((await month.json()).message).toMatch(/whole weeks only/);

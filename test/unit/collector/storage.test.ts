@@ -36,8 +36,9 @@ for (const adapter of ADAPTERS) {
       );
       expect(await storage.storeBatch(b, '2026-11-03')).toEqual({ duplicate: false, rows: 4 });
       const stats = await storage.stats();
-      // friction: 4 cells (form-dwell split by bucket), 1 row, 4 columns, 1 total; feedback: 1 + 1 + 1 + 1.
-      expect(stats).toMatchObject({ batches: 1, dailyRows: 14, signals: 12, comments: 1, contributors: 1 });
+      // friction: 4 cells (form-dwell split by bucket), 1 row, 4 columns, 1 total; feedback: 1 + 1 + 1 + 1;
+      // targets (friction naming a rule: form-dwell): 2 + 1 + 2 + 1; stages ("(active)"): 1 + 1 + 1 + 1.
+      expect(stats).toMatchObject({ batches: 1, dailyRows: 24, signals: 12, comments: 1, contributors: 1 });
       expect(stats.bytes).toBeGreaterThan(0);
       const comments = await storage.comments({ pack: 'demo', from: '2026-11-01', to: '2026-11-30' });
       expect(comments).toEqual([{ rule: 'demo/contacts.tooltips#save', kind: 'confusing', text: 'Mail me at [removed], this is slow' }]);
@@ -61,14 +62,14 @@ for (const adapter of ADAPTERS) {
       const b = batch([row({ count: 2 }), row({ type: 'dead-click', count: 7 })]);
       const results = await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? other : storage).storeBatch(structuredClone(b), '2026-11-03')));
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-      expect(await storage.stats()).toMatchObject({ batches: 1, dailyRows: 6, signals: 9, contributors: 1 });
+      expect(await storage.stats()).toMatchObject({ batches: 1, dailyRows: 10, signals: 9, contributors: 1 });
     });
 
     it('many different batches at once, on two instances: all stored', async () => {
       const other = await t.twin();
       const batches = Array.from({ length: 40 }, (_, i) => batch([row({ count: i + 1 }), row({ type: 'error-banner', count: 1 })]));
       await Promise.all(batches.map((b, i) => (i % 2 ? other : storage).storeBatch(b, '2026-11-03')));
-      expect(await storage.stats()).toMatchObject({ batches: 40, dailyRows: 6, signals: (40 * 41) / 2 + 40, contributors: 40 });
+      expect(await storage.stats()).toMatchObject({ batches: 40, dailyRows: 10, signals: (40 * 41) / 2 + 40, contributors: 40 });
       const cube = await storage.cube({ pack: 'demo', table: 'friction', from: '2026-11-02', to: '2026-11-02' });
       expect(cube.cells.map((c) => [c.col, c.value, c.contributors]).sort()).toEqual([['error-banner', 40, 40], ['rage-click', 820, 40]]);
       expect(cube.total).toEqual([{ day: '2026-11-02', contributors: 40 }]);
@@ -163,6 +164,16 @@ describe('storage helpers', () => {
       'friction col  rage-click 7',
       'friction row demo/contacts  10',
       'friction total   10',
+      // Every contributor-day counts once as active in its pack (the stages table's denominator).
+      'stages cell (active) contributor-days 1',
+      'stages col  contributor-days 1',
+      'stages row (active)  1',
+      'stages total   1',
+      // Friction that names a rule, by rule.
+      'targets cell demo/contacts.tooltips#a rage-click 2',
+      'targets col  rage-click 2',
+      'targets row demo/contacts.tooltips#a  2',
+      'targets total   2',
       'tips cell demo/contacts.tooltips#a tip-shown 4',
       'tips col  tip-shown 4',
       'tips row demo/contacts.tooltips#a  4',
