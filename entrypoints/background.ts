@@ -101,7 +101,7 @@ export default defineBackground(() => {
     updateSettings: (change) => updateSettings(area, change),
     progress: () => progress.read(),
     resetProgress: () => area.remove(PROGRESS_KEY),
-    packs: () => bundle.packs,
+    packs: async () => (await packs.bundle()).packs,
     policy,
   });
   // Upload of daily aggregates to the organisation's collector (off until configured): lib/sync/.

@@ -17,12 +17,14 @@ export interface OptionsSection {
   id: string;
   title: string;
   Component: ComponentType<{ send: Send }>;
+  /** Shown only while admin mode is on (policy "adminMode"; on when no policy says otherwise). */
+  adminOnly?: boolean;
 }
 
 export const SECTIONS: OptionsSection[] = [
-  { id: 'policy', title: 'Policy', Component: PolicySection },
   { id: 'packs', title: 'Packs', Component: PacksSection },
-  { id: 'editor', title: 'Editor', Component: EditorSection },
+  { id: 'editor', title: 'Editor', Component: EditorSection, adminOnly: true },
   { id: 'sync', title: 'Sync', Component: SyncSection },
   { id: 'insights', title: 'Insights', Component: InsightsSection },
+  { id: 'policy', title: 'Policy', Component: PolicySection },
 ];

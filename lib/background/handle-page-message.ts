@@ -34,7 +34,8 @@ export interface PageDeps {
   updateSettings: (change: (s: Settings) => Settings) => Promise<Settings>;
   progress: () => Promise<Progress>;
   resetProgress: () => Promise<void>;
-  packs: () => CompiledPack[];
+  /** The packs in force (bundled, imported, remote, authored: lib/packs/pack-manager.ts). */
+  packs: () => CompiledPack[] | Promise<CompiledPack[]>;
   /** Enterprise policy in force (storage.managed), with the keys that could not be used. */
   policy: () => Promise<ReadPolicy>;
 }
@@ -49,12 +50,13 @@ export function createPageHandler(deps: PageDeps) {
     const message = parsed.data;
     switch (message.type) {
       case 'privacy:summary': {
-        const [signals, comments, health, settings, progress] = await Promise.all([
+        const [signals, comments, health, settings, progress, packs] = await Promise.all([
           deps.db(listSignals),
           deps.db(listComments),
           deps.health(),
           deps.settings(),
           deps.progress(),
+          deps.packs(),
         ]);
         const byDay = new Map<string, Partial<Record<SignalType, number>>>();
         for (const s of signals) {
@@ -75,7 +77,7 @@ export function createPageHandler(deps: PageDeps) {
           locale: settings.locale ?? null,
           ledger: progress.ledger,
           walkthroughsCompleted: Object.values(progress.walkthroughs).filter((w) => w.completed).length,
-          stages: deps.packs().flatMap((pack) => {
+          stages: packs.flatMap((pack) => {
             const stage = pack.stages.find((s) => s.id === (settings.liveStages[pack.id] ?? pack.liveStage));
             if (!stage) return [];
             const done = stage.checklist.filter((item) =>

@@ -140,7 +140,6 @@ test('500 batches through a flaky collector with 20 forced worker stops: every b
       // A random moment: let some uploads (and failures) happen, then stop the worker mid-flight.
       await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 500)));
       if (await stop()) stops += 1;
-      if (process.env.H1_DEBUG) console.log('stop', stops, await acked(), proxy.posts);
       expect(driver.isClosed(), 'the driving extension page stays open').toBe(false);
       // Wake it again, as any event would: its start-up run continues the sync (backoff honoured).
       await message(driver, { type: 'sync:status' }).catch(() => {});
