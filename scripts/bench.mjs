@@ -78,6 +78,7 @@ import { startBenchServer } from '../test/bench/server.mjs';
 import { analyzeMainThread, analyzeProfile, findMark, profileSamples, startRecording } from '../test/bench/trace.mjs';
 import { measureOverlayCost } from '../test/bench/overlay.mjs';
 import { measureIngest, printIngest } from '../test/bench/ingest.mjs';
+import { measureInsights, printInsights } from '../test/bench/insights.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '5000,20000,50000').split(',').map(Number);
 const TARGET_SIZE = 20000;
@@ -246,6 +247,9 @@ async function run() {
   // --- ingest: signals stored per second beside the raw IndexedDB put rate --------------------
   const ingest = await measureIngest({ extensionDir, log });
 
+  // --- insights: a year of rollups (1M signals) through the page's query, beside floor and raw scan
+  const insights = await measureInsights({ extensionDir, log }).catch((error) => ({ error: `the insights figure broke: ${error?.message ?? error}` }));
+
   // Minified names say little: show where each hot spot of content.js starts.
   const source = files.content.toString('utf8').split('\n');
   const snippet = (fn) => {
@@ -258,7 +262,7 @@ async function run() {
   }
   for (const h of startup.contentEvalHotspots ?? []) h.source = snippet(h.fn);
 
-  return { machine, rules, sizes, quietFps, startup, bySize, overlay, ingest, checks, seconds: round((Date.now() - t0) / 1000) };
+  return { machine, rules, sizes, quietFps, startup, bySize, overlay, ingest, insights, checks, seconds: round((Date.now() - t0) / 1000) };
 
   // ===========================================================================================
 
@@ -710,6 +714,7 @@ function printReport(r) {
   // --- the overlay's own cost ---
   printOverlay(r.overlay, p, f);
   printIngest(r.ingest, p);
+  printInsights(r.insights, p);
 
   // --- targets ---
   const t = r.bySize[TARGET_SIZE];
@@ -736,6 +741,11 @@ function printReport(r) {
     );
   }
   v('content script <= 30 KB gzip', r.sizes.content.gzipKB <= 30, `${f(r.sizes.content.gzipKB)} KB`);
+  if (r.insights?.views) {
+    const iv = Object.values(r.insights.views);
+    const worst = Math.max(...iv.flatMap((x) => [x.coldMs, x.warmMs]));
+    v('insights answer a year (1M signals) in < 1 s, no long task', iv.every((x) => !x.error && x.longTasks === 0) && worst < 1000, iv.map((x) => `${x.name} ${f(x.coldMs, 0)}/${f(x.warmMs, 0)} ms`).join(', ') + ` (cold/warm; floor ${f(r.insights.views.year.floorMs, 0)} ms, raw scan ${f(r.insights.rawScan.scaledMs, 0)} ms)`);
+  } else if (r.insights?.error) v('insights answer a year (1M signals) in < 1 s, no long task', false, r.insights.error);
   v('content script evaluates in <= 5 ms', sn.contentEvalMs?.median <= 5, `${f(sn.contentEvalMs?.median, 2)} ms median CPU (max ${f(sn.contentEvalMs?.max, 2)}; wall ${f(sn.contentEvalWallMs?.median, 2)})`);
   p(`Targets at ${TARGET_SIZE} elements`);
   for (const x of verdicts) p(`  ${x.pass ? 'PASS' : 'FAIL'}  ${x.target.padEnd(56)} ${x.detail}`);

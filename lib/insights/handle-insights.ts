@@ -2,20 +2,31 @@
  * The background's handler for `insights:*` messages (our own pages only: the prefix is routed in
  * entrypoints/background.ts). Reads this browser's daily rollups through the signal store's one
  * connection and answers with published tables only (lib/insights/local.ts).
+ *
+ * Speed (issue 8; docs/insights.md): per query, only the periods not in the cache are read, and
+ * only the selected pack's rows of their days (lib/insights/read-rollups.ts); finished periods'
+ * cubes are kept in memory for the life of the service worker (lib/insights/period-cubes.ts).
  */
 import type { CompiledPack } from '../rules/compiled';
+import { dayOf } from '../day';
 import { minK, type ReadPolicy } from '../policy/policy';
 import { listComments, listRollups, type CoachDatabase } from '../store/database';
 import { parsePeriod } from '../sync/payload';
-import { consecutivePeriods, insightsMessageSchema, localInsights, packMeta } from './local';
+import { consecutivePeriods, insightsFromCubes, insightsMessageSchema, packMeta } from './local';
+import { isFinished, PeriodCubeCache, periodCubes, type PeriodCube } from './period-cubes';
+import { countRollups, daysBetween, readPackRollups } from './read-rollups';
 
 export interface InsightsDeps {
   db: <T>(op: (db: CoachDatabase) => Promise<T>) => Promise<T>;
   packs: () => Promise<readonly CompiledPack[]>;
   policy: () => Promise<ReadPolicy>;
+  /** Today, "YYYY-MM-DD" (UTC): which periods are finished. */
+  today?: () => string;
 }
 
 export function createInsightsHandler(deps: InsightsDeps) {
+  const cache = new PeriodCubeCache();
+  const today = deps.today ?? (() => dayOf(new Date()));
   return async function handleInsights(raw: unknown): Promise<unknown> {
     const parsed = insightsMessageSchema.safeParse(raw);
     if (!parsed.success) {
@@ -35,10 +46,37 @@ export function createInsightsHandler(deps: InsightsDeps) {
         },
       };
     }
-    const periods = consecutivePeriods(message.period, message.trend);
-    const from = parsePeriod(periods[0]!)!.from;
-    const to = parsePeriod(message.period)!.to;
-    const [rollups, comments] = await deps.db((db) => Promise.all([listRollups(db, { from, to }), listComments(db)]));
-    return localInsights(rollups, { pack: message.pack, period: message.period, trend: message.trend, k }, comments);
+    const { pack, period, trend } = message;
+    const granularity = parsePeriod(period)!.granularity;
+    const crm = (await deps.packs()).find((p) => p.id === pack)?.crm;
+    const now = today();
+    const periods = consecutivePeriods(period, trend).map((p) => ({ period: p, ...parsePeriod(p)!, finished: isFinished(p, now) }));
+    const { cubes, comments } = await deps.db(async (db) => {
+      const counts = await Promise.all(periods.map((p) => (p.finished ? countRollups(db, p.from, p.to) : Promise.resolve(-1))));
+      const cubes = new Map<string, PeriodCube>();
+      const missing: typeof periods = [];
+      periods.forEach((p, i) => {
+        const hit = p.finished ? cache.get(pack, p.period, counts[i]!) : undefined;
+        if (hit) cubes.set(p.period, hit);
+        else missing.push(p);
+      });
+      const [rows, comments] = await Promise.all([
+        missing.length === 0
+          ? Promise.resolve([])
+          : crm !== undefined
+            ? readPackRollups(db, { crm, pack, days: missing.flatMap((p) => daysBetween(p.from, p.to)) })
+            : // A pack not installed (any more): its rows by day, filtered.
+              Promise.all(missing.map((p) => listRollups(db, { from: p.from, to: p.to }))).then((l) => l.flat()),
+        listComments(db),
+      ]);
+      const fresh = periodCubes(rows, pack, granularity, missing.map((p) => p.period));
+      for (const p of missing) {
+        const cube = fresh.get(p.period)!;
+        cubes.set(p.period, cube);
+        if (p.finished) cache.set(pack, p.period, counts[periods.indexOf(p)]!, cube);
+      }
+      return { cubes, comments };
+    });
+    return insightsFromCubes(cubes, { pack, period, trend, k }, comments);
   };
 }

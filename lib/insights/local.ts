@@ -16,7 +16,8 @@ import { z } from 'zod';
 import type { CompiledPack, Text } from '../rules/compiled';
 import type { PublishedTable } from '../privacy/suppression';
 import { parsePeriod, periodOf, PERIOD_GRANULARITIES, type AggregateRow, type Period } from '../sync/payload';
-import { rollup, tableFromCube, TABLE_KINDS, type CubeResult, type TableKind } from './tables';
+import { tableFromCube, TABLE_KINDS, type CubeResult, type TableKind } from './tables';
+import { periodCubes, type PeriodCube } from './period-cubes';
 
 export const MAX_TREND = 12;
 
@@ -107,36 +108,6 @@ export function consecutivePeriods(period: string, n: number): string[] {
   return out;
 }
 
-/** Per-day cubes of every table for one pack, from this browser's rollups (one contributor a day). */
-export function localCubes(rollups: readonly AggregateRow[], pack: string): { days: string[]; cubes: Record<TableKind, CubeResult> } {
-  const cubes = Object.fromEntries(TABLE_KINDS.map((k) => [k, { cells: [], rows: [], cols: [], total: [] } as CubeResult])) as Record<TableKind, CubeResult>;
-  const byDay = new Map<string, AggregateRow[]>();
-  for (const r of rollups) {
-    if (r.pack !== pack) continue;
-    const list = byDay.get(r.day);
-    if (list) list.push(r);
-    else byDay.set(r.day, [r]);
-  }
-  for (const rows of byDay.values()) {
-    for (const e of rollup({ rows })) {
-      const cube = cubes[e.table];
-      if (e.axis === 'cell') cube.cells.push({ row: e.row, col: e.col, day: e.day, value: e.value, contributors: 1 });
-      else if (e.axis === 'row') cube.rows.push({ key: e.row, day: e.day, contributors: 1 });
-      else if (e.axis === 'col') cube.cols.push({ key: e.col, day: e.day, contributors: 1 });
-      else cube.total.push({ day: e.day, contributors: 1 });
-    }
-  }
-  return { days: [...byDay.keys()], cubes };
-}
-
-const inRange = <T extends { day: string }>(list: T[], from: string, to: string) => list.filter((x) => x.day >= from && x.day <= to);
-const sliceCube = (c: CubeResult, from: string, to: string): CubeResult => ({
-  cells: inRange(c.cells, from, to),
-  rows: inRange(c.rows, from, to),
-  cols: inRange(c.cols, from, to),
-  total: inRange(c.total, from, to),
-});
-
 export const LOCAL_CONTRIBUTORS = 'contributor-days: each day of this browser’s data counts as one contributor';
 
 /**
@@ -146,20 +117,45 @@ export const LOCAL_CONTRIBUTORS = 'contributor-days: each day of this browser’
 export function localInsights(
   rollups: readonly AggregateRow[],
   query: { pack: string; period: string; trend: number; k: number },
-  comments: readonly { pack: string; rule: string; kind: string; text: string; day: string; shared: boolean }[] = [],
+  comments: readonly LocalComment[] = [],
 ): InsightsData {
   const range = parsePeriod(query.period);
   if (!range) throw new RangeError(`not a period: ${query.period}`);
-  const { cubes } = localCubes(rollups, query.pack);
+  const periods = consecutivePeriods(query.period, query.trend);
+  return insightsFromCubes(periodCubes(rollups, query.pack, range.granularity, periods), query, comments);
+}
+
+export interface LocalComment {
+  pack: string;
+  rule: string;
+  kind: string;
+  text: string;
+  day: string;
+  shared: boolean;
+}
+
+/**
+ * The published answer from per-period cubes (lib/insights/period-cubes.ts): `cubes` holds one
+ * cube for each of the trend's periods (missing ones count as empty).
+ */
+export function insightsFromCubes(
+  cubes: ReadonlyMap<string, PeriodCube>,
+  query: { pack: string; period: string; trend: number; k: number },
+  comments: readonly LocalComment[] = [],
+): InsightsData {
+  const range = parsePeriod(query.period);
+  if (!range) throw new RangeError(`not a period: ${query.period}`);
+  const empty: CubeResult = { cells: [], rows: [], cols: [], total: [] };
+  const selected = cubes.get(query.period);
   const tables: Partial<Record<TableKind, PublishedTable>> = {};
-  for (const kind of TABLE_KINDS) tables[kind] = tableFromCube(sliceCube(cubes[kind], range.from, range.to), query.k, 'contributor-days');
+  for (const kind of TABLE_KINDS) tables[kind] = tableFromCube(selected?.[kind] ?? empty, query.k, 'contributor-days');
   const trend = consecutivePeriods(query.period, query.trend).map((period) => {
     const p = parsePeriod(period)!;
-    return { period, from: p.from, to: p.to, table: tableFromCube(sliceCube(cubes.friction, p.from, p.to), query.k, 'contributor-days') };
+    return { period, from: p.from, to: p.to, table: tableFromCube(cubes.get(period)?.friction ?? empty, query.k, 'contributor-days') };
   });
   // Comments the user chose to send, only where that rule's feedback came from ≥ k contributor-days.
   const crowd = new Map<string, number>();
-  for (const r of sliceCube(cubes.feedback, range.from, range.to).rows) crowd.set(r.key, (crowd.get(r.key) ?? 0) + r.contributors);
+  for (const r of selected?.feedback.rows ?? []) crowd.set(r.key, (crowd.get(r.key) ?? 0) + r.contributors);
   const shown = comments
     .filter((c) => c.shared && c.pack === query.pack && c.day >= range.from && c.day <= range.to && (crowd.get(c.rule) ?? 0) >= query.k)
     .map((c) => ({ rule: c.rule, kind: c.kind, text: c.text }))

@@ -306,24 +306,37 @@ test('right-to-left: "right" mirrors to the left, arrow and text follow, the lau
     ])
     .toEqual([]);
 
-  const layout = await page.evaluate((selector) => {
-    const host = document.querySelector('crm-coach-overlay')!;
-    const el = host.shadowRoot!.querySelector<HTMLElement>(selector)!;
-    const arrow = el.querySelector('.arrow')!.getBoundingClientRect();
-    const c = el.getBoundingClientRect();
-    const launcher = host.shadowRoot!.querySelector('.launcher')!.getBoundingClientRect();
-    return {
-      direction: getComputedStyle(el).direction,
-      arrowOnRight: arrow.x + arrow.width / 2 > c.x + c.width - 2,
-      textAlign: getComputedStyle(el.querySelector('.text p') ?? el.querySelector('.text')!).textAlign,
-      launcherLeft: launcher.x + launcher.width / 2 < document.documentElement.clientWidth / 2,
-    };
-  }, rule('rtl.tooltips#rtl-target'));
-  expect(layout).toEqual({ direction: 'rtl', arrowOnRight: true, textAlign: 'start', launcherLeft: true });
-  // "start" in an RTL card is the right edge: the card's first line starts at its right side.
-  const actions = await card(page, 'rtl.tooltips#rtl-target').getByRole('button', { name: 'Got it' }).boundingBox();
-  const box = await card(page, 'rtl.tooltips#rtl-target').boundingBox();
-  expect(actions!.x).toBeLessThan(box!.x + box!.width / 2); // justify-content: flex-end is the left in RTL
+  const layout = await page.evaluate(
+    ([rtlCard, ltrCard]) => {
+      const host = document.querySelector('crm-coach-overlay')!;
+      const rtl = host.shadowRoot!.querySelector<HTMLElement>(rtlCard!)!;
+      const ltr = host.shadowRoot!.querySelector<HTMLElement>(ltrCard!)!;
+      /** Where a one-line paragraph's text sits in its box: flush right, flush left, or neither. */
+      const alignment = (p: Element) => {
+        const range = document.createRange();
+        range.selectNodeContents(p);
+        const text = range.getBoundingClientRect();
+        const box = p.getBoundingClientRect();
+        return Math.abs(text.right - box.right) < 2 && text.left > box.left + 20 ? 'right' : Math.abs(text.left - box.left) < 2 ? 'left' : 'neither';
+      };
+      const arrow = rtl.querySelector('.arrow')!.getBoundingClientRect();
+      const c = rtl.getBoundingClientRect();
+      const gotIt = rtl.querySelector('button.primary')!.getBoundingClientRect();
+      const launcher = host.shadowRoot!.querySelector('.launcher')!.getBoundingClientRect();
+      return {
+        direction: getComputedStyle(rtl).direction,
+        arrowOnRight: arrow.x + arrow.width / 2 > c.x + c.width - 2,
+        // Arabic rule text is right-aligned; English rule text in the same RTL layer reads from the left.
+        arabicText: alignment(rtl.querySelector('.text p')!),
+        englishText: alignment(ltr.querySelector('.title')!),
+        // The actions row is mirrored: its end ("Got it") is on the left.
+        gotItLeft: gotIt.x + gotIt.width / 2 < c.x + c.width / 2,
+        launcherLeft: launcher.x + launcher.width / 2 < document.documentElement.clientWidth / 2,
+      };
+    },
+    [rule('rtl.tooltips#rtl-target'), rule('rtl.tooltips#ltr-island')],
+  );
+  expect(layout).toEqual({ direction: 'rtl', arrowOnRight: true, arabicText: 'right', englishText: 'left', gotItLeft: true, launcherLeft: true });
 });
 
 test('hostile global CSS (all: unset, z-index games, html transform, body zoom, rules aimed at us) cannot restyle it', async ({ page, site }) => {
