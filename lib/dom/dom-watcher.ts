@@ -14,6 +14,9 @@ export interface DomWatcherOptions {
   requestFrame?: (cb: () => void) => unknown;
 }
 
+/** Attributes whose change can make existing content visible (see observe()). */
+const SHOWING_ATTRIBUTES = ['open', 'hidden'];
+
 export class DomWatcher {
   readonly registry: RootRegistry;
   private readonly observer: MutationObserver;
@@ -31,6 +34,11 @@ export class DomWatcher {
       for (const r of records) {
         if (r.type === 'characterData') {
           if (r.target.parentElement) this.markChanged(r.target.parentElement);
+          continue;
+        }
+        if (r.type === 'attributes') {
+          // A <dialog>/<details> opened, or `hidden` lifted: its content can be found now.
+          this.markChanged(r.target as Element);
           continue;
         }
         for (const n of r.addedNodes) {
@@ -58,8 +66,10 @@ export class DomWatcher {
   private observe(root: SearchRoot): void {
     if (!this.active || this.options.signal.aborted) return;
     // childList + characterData: elements appearing/disappearing and text changing (heading probes).
-    // No attributes: on a storming list view they are most of the records and rarely matter.
-    this.observer.observe(root, { childList: true, subtree: true, characterData: true });
+    // Of the attributes only those that show content already in the page: `open` (a <dialog>
+    // opened with showModal(), <details>) and `hidden`. Not class or style: on a storming list
+    // view they are most of the records and rarely matter.
+    this.observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: SHOWING_ATTRIBUTES });
   }
 
   private markChanged(el: Element): void {

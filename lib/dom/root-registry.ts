@@ -6,6 +6,8 @@
  * (dom-watcher.ts feeds them in), because walking a 20k-node page for every lookup costs
  * milliseconds we do not have.
  */
+import { isOwnUiHost } from './own-ui';
+
 export type SearchRoot = Document | ShadowRoot;
 
 export class RootRegistry {
@@ -45,6 +47,8 @@ export class RootRegistry {
   }
 
   private inspect(el: Element): void {
+    // Our own overlay and picker: never a place to look for CRM targets, nor to watch.
+    if (isOwnUiHost(el)) return;
     if (el.shadowRoot) this.add(el.shadowRoot);
     else if (el.localName.includes('-')) this.unupgraded.add(el);
     if (el.localName === 'iframe' || el.localName === 'frame') {

@@ -37,15 +37,13 @@
  * Everything is tied to `signal`: listeners, the observer and the timer go when it aborts.
  * Events inside the coach's own overlay are ignored (they are not the CRM's friction).
  */
+import { isOwnUiHost } from '../dom/own-ui';
 import type { SearchRoot } from '../dom/root-registry';
 import type { TargetStrategy } from '../rules/compiled';
 import { composedContains, resolveTargetAll } from '../targets/resolve-target';
 import { createFrictionEngine } from './detectors/engine';
 import type { Detection, Observation } from './detectors/detection';
 import { DEFAULT_FRICTION_THRESHOLDS, type FrictionThresholds } from './thresholds';
-
-/** The overlay's host element (components/overlay/create-overlay.tsx; not imported: React). */
-export const OWN_UI_TAG = 'crm-coach-overlay';
 
 export interface WatchFrictionOptions {
   window: Window;
@@ -164,10 +162,10 @@ function hashOf(s: string): number {
 /** Is a node part of the coach's own overlay? */
 function isOwn(node: Node | null): boolean {
   if (!node) return false;
-  if (isElement(node) && node.localName === OWN_UI_TAG) return true;
+  if (isElement(node) && isOwnUiHost(node)) return true;
   const root = node.getRootNode?.();
   // nodeType 11 with a host: a shadow root (an <a>'s `host` is a URL string, not an element).
-  return root?.nodeType === 11 && isElement((root as ShadowRoot).host) && (root as ShadowRoot).host.localName === OWN_UI_TAG;
+  return root?.nodeType === 11 && isElement((root as ShadowRoot).host) && isOwnUiHost((root as ShadowRoot).host);
 }
 
 const isOwnRecord = (r: MutationRecord) =>

@@ -160,6 +160,7 @@ function problems(g: Geometry | null, expected: { side?: string; topmost?: boole
 }
 
 const rule = (key: string) => `[data-rule="${PACK}/${key}"]`;
+const outside = (page: Page) => geometry(page, rule('modal.tooltips#open-dialog'), '[data-test="open-dialog"]');
 
 test('a target in a scroll container: followed when the container scrolls, hidden when scrolled out', async ({ page, site }) => {
   await page.goto(`${site}/positioning/scroll`);
@@ -246,6 +247,15 @@ test('a target inside a showModal() dialog: above it, clickable, reachable by ke
   });
   await expect.poll(async () => problems(await outside(), { side: 'right' })).toEqual([]);
   expect(await page.evaluate(() => document.querySelector('crm-coach-overlay')!.parentElement === document.documentElement)).toBe(true);
+});
+
+test('a target in a dialog already in the page is found when the dialog opens (only `open` changes)', async ({ page, site }) => {
+  await page.goto(`${site}/positioning/modal`);
+  const inside = () => geometry(page, rule('modal.tooltips#in-static-dialog'), '[data-test="in-static"]');
+  await expect.poll(async () => problems(await outside(page), { side: 'right' })).toEqual([]);
+  await expect(card(page, 'modal.tooltips#in-static-dialog')).toHaveCount(0);
+  await page.locator('[data-test="open-static"]').click();
+  await expect.poll(async () => problems(await inside(), { side: 'bottom' })).toEqual([]);
 });
 
 test('a walkthrough step inside a modal dialog takes focus when started from the help panel', async ({ page, site }) => {
