@@ -1,6 +1,9 @@
 /**
  * One ECharts chart (SVG renderer), only the parts the views use: heatmap, line, bar. Hidden
  * values are drawn as gaps (null), never as numbers. Disposed with the component.
+ *
+ * Each chart is created in a task of its own (setTimeout 0): the page's eight charts created in
+ * the same React commit made one long task (issue 8: the page never freezes; test/bench/insights.mjs).
  */
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
@@ -15,12 +18,18 @@ export type ChartOption = Parameters<echarts.ECharts['setOption']>[0];
 export function Chart({ option, label, testId }: { option: ChartOption; label: string; testId: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const latest = useRef(option);
+  latest.current = option;
   useEffect(() => {
     const el = ref.current!;
-    chart.current = echarts.init(el, null, { renderer: 'svg' });
     const resize = new ResizeObserver(() => chart.current?.resize());
-    resize.observe(el);
+    const timer = setTimeout(() => {
+      chart.current = echarts.init(el, null, { renderer: 'svg' });
+      chart.current.setOption(latest.current, { notMerge: true });
+      resize.observe(el);
+    }, 0);
     return () => {
+      clearTimeout(timer);
       resize.disconnect();
       chart.current?.dispose();
       chart.current = null;

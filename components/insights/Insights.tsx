@@ -38,7 +38,10 @@ export function recentPeriods(granularity: PeriodGranularity, n: number, today =
   return out;
 }
 
-type Load = { state: 'idle' | 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: InsightsData };
+/** `trendPending`: the tables are in, the trend over the earlier periods is still being read. */
+type Load = { state: 'idle' | 'loading' } | { state: 'error'; message: string } | { state: 'ready'; data: InsightsData; trendPending?: boolean };
+/** Periods in the friction trend (the selected one included). */
+const TREND = 6;
 
 export function Insights({ send, storage }: { send: Send; storage: Area }) {
   const [meta, setMeta] = useState<Meta | { error: string } | null>(null);
@@ -84,9 +87,18 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
     setLoad({ state: 'loading' });
     const run = async (): Promise<InsightsData> => {
       if (source === 'local') {
-        const r = (await send({ type: 'insights:local', pack, period, trend: 6 })) as InsightsData | { error: string };
-        if ('error' in r) throw new Error(r.error);
-        return r;
+        // Two steps, so the page answers fast even when the background must read months of rollups
+        // (a cold service worker): the selected period first, then the trend over the earlier ones
+        // (a finished selected period is cached in the background by then: the second answer reuses it).
+        const ask = async (trend: number) => {
+          const r = (await send({ type: 'insights:local', pack, period, trend })) as InsightsData | { error: string };
+          if ('error' in r) throw new Error(r.error);
+          return r;
+        };
+        const first = await ask(1);
+        if (controller.signal.aborted) return first;
+        setLoad({ state: 'ready', data: first, trendPending: true });
+        return ask(TREND);
       }
       if (!teamConfig.endpoint || !teamConfig.token) throw new TeamError('Enter the collector address and a manager token below.');
       const src = { ...teamConfig, signal: controller.signal };
@@ -95,7 +107,7 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
       if (!periods.includes(period) || periodOf(new Date().toISOString().slice(0, 10), info.granularity).length !== period.length) {
         throw new TeamError(`the collector publishes by ${info.granularity}: choose a ${info.granularity}`);
       }
-      return teamInsights(src, { pack, period, trend: 6, k: ok.k }, info);
+      return teamInsights(src, { pack, period, trend: TREND, k: ok.k }, info);
     };
     run().then(
       (data) => !controller.signal.aborted && setLoad({ state: 'ready', data }),
@@ -139,7 +151,20 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
           </select>
         </label>
         <label>CRM
-          <select value={crm} onChange={(e) => setCrm(e.target.value)} data-testid="crm">
+          <select
+            value={crm}
+            onChange={(e) => {
+              // The pack follows the CRM: keep it if it is that CRM's, else that CRM's first pack.
+              const next = e.target.value;
+              setCrm(next);
+              const current = ok!.packs.find((p) => p.id === pack);
+              if (next && current?.crm !== next) {
+                setPack(ok!.packs.find((p) => p.crm === next)?.id ?? '');
+                setStage('');
+              }
+            }}
+            data-testid="crm"
+          >
             <option value="">All</option>
             {[...new Set(ok!.packs.map((p) => p.crm))].map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
@@ -180,6 +205,7 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
       </p>
 
       {load.state === 'loading' && <p role="status" className="muted" data-testid="loading">Loading insights…</p>}
+      {load.state === 'ready' && load.trendPending && <p role="status" className="muted" data-testid="trend-loading">Loading the trend over the last {TREND} periods…</p>}
       {load.state === 'error' && <p role="alert" className="error" data-testid="error">Insights could not be loaded: {load.message}</p>}
       {empty && <p role="status" className="empty" data-testid="empty">No data for {pack} in {period} yet. Pick another period or pack, or wait until people have used the CRM with CRM Coach.</p>}
       {load.state === 'ready' && !empty && ctx && views.map((view) => <View key={view.id} view={view} ctx={ctx} />)}
@@ -264,7 +290,11 @@ function download(name: string, type: string, text: string) {
 }
 
 function View({ view, ctx }: { view: ViewTable; ctx: ExportContext }) {
-  const charts = useMemo(() => chartOf(view), [view]);
+  // Rebuilt views with the same content (the trend's answer leaves every other view as it was)
+  // keep their chart options, so their charts are not redrawn.
+  const content = useMemo(() => JSON.stringify(view), [view]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const charts = useMemo(() => chartOf(view), [content]);
   const base = `crm-coach-${view.id}-${ctx.pack}-${ctx.period}`;
   return (
     <section aria-labelledby={`${view.id}-title`} className="view" data-view={view.id}>

@@ -5,7 +5,10 @@
  *
  * Speed (issue 8; docs/insights.md): per query, only the periods not in the cache are read, and
  * only the selected pack's rows of their days (lib/insights/read-rollups.ts); finished periods'
- * cubes are kept in memory for the life of the service worker (lib/insights/period-cubes.ts).
+ * cubes are kept in memory for the life of the service worker, checked against a change token
+ * on every query (lib/insights/period-cubes.ts). Rollups written other than with their signals
+ * (addSignals) are not seen by the token: tests that seed rollups directly restart the worker or
+ * store a signal for each day they change.
  */
 import type { CompiledPack } from '../rules/compiled';
 import { dayOf } from '../day';
@@ -14,7 +17,7 @@ import { listComments, listRollups, type CoachDatabase } from '../store/database
 import { parsePeriod } from '../sync/payload';
 import { consecutivePeriods, insightsFromCubes, insightsMessageSchema, packMeta } from './local';
 import { isFinished, PeriodCubeCache, periodCubes, type PeriodCube } from './period-cubes';
-import { countRollups, daysBetween, readPackRollups } from './read-rollups';
+import { changeToken, daysBetween, readPackRollups, signalDaysAfter } from './read-rollups';
 
 export interface InsightsDeps {
   db: <T>(op: (db: CoachDatabase) => Promise<T>) => Promise<T>;
@@ -52,14 +55,23 @@ export function createInsightsHandler(deps: InsightsDeps) {
     const now = today();
     const periods = consecutivePeriods(period, trend).map((p) => ({ period: p, ...parsePeriod(p)!, finished: isFinished(p, now) }));
     const { cubes, comments } = await deps.db(async (db) => {
-      const counts = await Promise.all(periods.map((p) => (p.finished ? countRollups(db, p.from, p.to) : Promise.resolve(-1))));
+      // Bring the cache up to date first; the token is read before the rollups that fill it.
+      const token = await changeToken(db);
+      const check = cache.check(token);
+      if (check.action === 'clear') cache.clear();
+      else if (check.action === 'days-after') {
+        const days = await signalDaysAfter(db, check.id);
+        if (days) cache.dropDays(days);
+        else cache.clear();
+      }
+      cache.accept(token);
       const cubes = new Map<string, PeriodCube>();
       const missing: typeof periods = [];
-      periods.forEach((p, i) => {
-        const hit = p.finished ? cache.get(pack, p.period, counts[i]!) : undefined;
+      for (const p of periods) {
+        const hit = p.finished ? cache.get(pack, p.period) : undefined;
         if (hit) cubes.set(p.period, hit);
         else missing.push(p);
-      });
+      }
       const [rows, comments] = await Promise.all([
         missing.length === 0
           ? Promise.resolve([])
@@ -73,7 +85,7 @@ export function createInsightsHandler(deps: InsightsDeps) {
       for (const p of missing) {
         const cube = fresh.get(p.period)!;
         cubes.set(p.period, cube);
-        if (p.finished) cache.set(pack, p.period, counts[periods.indexOf(p)]!, cube);
+        if (p.finished) cache.set(pack, p.period, cube);
       }
       return { cubes, comments };
     });

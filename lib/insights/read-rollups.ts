@@ -8,6 +8,7 @@
  * by-day index would read them all). Pack and CRM ids are [a-z0-9-]: "|" cannot occur in them.
  */
 import type { CoachDatabase, StoredRollup } from '../store/database';
+import type { ChangeToken } from './period-cubes';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +32,16 @@ export async function readPackRollups(db: CoachDatabase, q: { crm: string; pack:
   return lists.flat();
 }
 
-/** How many rollup rows (all packs) the days from `from` to `to` hold: a cache entry's fingerprint. */
-export function countRollups(db: CoachDatabase, from: string, to: string): Promise<number> {
-  return db.countFromIndex('rollups', 'by-day', IDBKeyRange.bound(from, to));
+/** The cache's change token: two key lookups (lib/insights/period-cubes.ts ChangeToken). */
+export async function changeToken(db: CoachDatabase): Promise<ChangeToken> {
+  const tx = db.transaction(['rollups', 'signals'], 'readonly');
+  const [firstRollup, lastSignal] = await Promise.all([tx.objectStore('rollups').openKeyCursor(), tx.objectStore('signals').openKeyCursor(null, 'prev')]);
+  await tx.done;
+  return { ...(firstRollup && { firstRollup: firstRollup.key }), ...(lastSignal && { lastSignal: lastSignal.key }) };
+}
+
+/** The days of the signals stored after id `after`; undefined if more than `limit` (then: drop all). */
+export async function signalDaysAfter(db: CoachDatabase, after: number, limit = 20_000): Promise<Set<string> | undefined> {
+  const signals = await db.getAll('signals', IDBKeyRange.lowerBound(after, true), limit + 1);
+  return signals.length > limit ? undefined : new Set(signals.map((s) => s.day));
 }

@@ -73,6 +73,9 @@ for (const [kind, t] of Object.entries(TABLES) as [TableKind, TableDefinition][]
   for (const type of t.types) TABLES_OF.set(type, [...(TABLES_OF.get(type) ?? []), kind]);
 }
 
+/** The tables a signal type feeds (none for types no table reads). */
+export const tablesOf = (type: string): readonly TableKind[] => TABLES_OF.get(type) ?? [];
+
 export type Axis = 'cell' | 'row' | 'col' | 'total';
 
 /** One per-day total a contributor-day adds to: its value, and one more contributor. */

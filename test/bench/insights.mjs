@@ -4,15 +4,23 @@
 //   floor     a plain in-memory reduce of the same rollup rows (already in memory: no read, no
 //             suppression), in an extension page of the same browser;
 //   read      reading those rollup rows out of IndexedDB (getAll over the by-day index), no compute;
+//   compute   our own fold (periodCubes + insightsFromCubes, lib/insights/) over those rows already
+//             in memory: the part of a query that is not reading;
+//   cube store the read path of the proposed storage layout (docs/insights.md): one record per
+//             (pack, period) holding that period's cube, in a THROWAWAY database; read the view's
+//             periods and publish (what a cold query would cost with it);
 //   raw scan  reading the equivalent 1M raw signal rows out of IndexedDB: RAW_N rows seeded in a
 //             THROWAWAY database (never the real store), read with getAll in chunks of 10k, and
 //             scaled linearly to 1M;
 // and the page's figure itself: wall time from `insights:local` sent (from the insights page) to
 // its reply, and the long tasks (> 50 ms) of the insights page's main thread while it waits.
+// And the page itself, opened on a cold worker: navigation to the tables shown, and to the trend
+// shown, with the long tasks of its main thread over the whole load (React + ECharts render).
 // Each view is measured cold (the service worker stopped just before: what a manager who comes
 // back after a coffee sees) and warm (median of 3 more).
 //
-// Views: month (the last whole month, with the page's 6-month trend), week (the last whole ISO
+// Views: tables (the last whole month without a trend: the page's first request), month (the
+// last whole month, with the page's 6-month trend: its second), week (the last whole ISO
 // week, 6-week trend), year (the last whole month with a 12-month trend: the whole year read).
 import { ROOT, launchWithExtension } from '../../scripts/lib/browser.mjs';
 import { join } from 'node:path';
@@ -41,6 +49,8 @@ export function benchViews(today = new Date()) {
   const year = new Date(thursday).getUTCFullYear();
   const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
   return [
+    // What the page asks first (the tables of the selected period), then with the trend.
+    { name: 'tables', period: lastMonth, trend: 1 },
     { name: 'month', period: lastMonth, trend: 6 },
     { name: 'week', period: `${year}-W${String(week).padStart(2, '0')}`, trend: 6 },
     { name: 'year', period: lastMonth, trend: 12 },
@@ -149,10 +159,38 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
       };
     }
 
+    // --- the page itself, opened on a cold worker -------------------------------------------------
+    log('--- insights: the page opened on a cold worker');
+    const pageLoads = [];
+    for (let i = 0; i < 3; i += 1) {
+      await stopWorker(cdp, extensionId);
+      const t0 = Date.now();
+      await page.goto(`${base}/insights.html`);
+      await page.locator('[data-testid="table-friction"] tbody tr').first().waitFor({ timeout: 120_000 });
+      const tables = Date.now() - t0;
+      await page.locator('[data-testid="trend-loading"]').waitFor({ state: 'detached', timeout: 120_000 });
+      const trend = Date.now() - t0;
+      const long = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            new PerformanceObserver((list, observer) => {
+              observer.disconnect();
+              resolve(list.getEntries().map((e) => ({ at: Math.round(e.startTime), ms: Math.round(e.duration) })));
+            }).observe({ type: 'longtask', buffered: true });
+            setTimeout(() => resolve([]), 500);
+          }),
+      );
+      pageLoads.push({ tablesMs: tables, trendMs: trend, longTasks: long.length, longestTaskMs: long.length ? Math.max(...long.map((t) => t.ms)) : 0, tasks: long });
+    }
+
     // --- the floor and the plain read, in the extension page ------------------------------------
-    log('--- insights: floor (in-memory reduce) and plain read of the same rows');
+    log('--- insights: floor (in-memory reduce), compute and plain read of the same rows');
+    const { build } = await import('rolldown');
+    const bundle = (await build({ input: join(ROOT, 'test', 'bench', 'insights-entry.ts'), output: { format: 'iife' }, write: false, logLevel: 'silent' })).output[0].code;
+    await seed.evaluate(bundle);
     const floor = await seed.evaluate(
       async ({ views, pack }) => {
+        const { periodCubes, insightsFromCubes, consecutivePeriods, parsePeriod } = globalThis.__insights;
         const db = await __open('crm-coach');
         const read = (from, to) => new Promise((resolve, reject) => {
           const req = db.transaction('rollups').objectStore('rollups').index('by-day').getAll(IDBKeyRange.bound(from, to));
@@ -173,7 +211,14 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
             const key = bucket + '|' + r.screen + '|' + (r.rule ?? '') + '|' + r.type;
             sums.set(key, (sums.get(key) ?? 0) + r.count);
           }
-          out[v.name] = { rows: rows.length, readMs, reduceMs: performance.now() - t1, keys: sums.size };
+          const reduceMs = performance.now() - t1;
+          // Our compute over the same rows in memory.
+          const t2 = performance.now();
+          const periods = consecutivePeriods(v.period, v.trend);
+          const granularity = parsePeriod(v.period).granularity;
+          const answer = insightsFromCubes(periodCubes(rows, pack, granularity, periods), { pack, period: v.period, trend: v.trend, k: 5 }, []);
+          const computeMs = performance.now() - t2;
+          out[v.name] = { rows: rows.length, readMs, reduceMs, computeMs, keys: sums.size, cells: Object.values(answer.tables).reduce((a, t) => a + t.cells.length, 0) };
         }
         db.close();
         return out;
@@ -216,6 +261,52 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
       { n: RAW_N, row: RAW_SIGNAL },
     );
 
+    // --- the proposed layout: one record per (pack, period) cube, in a throwaway database ----------
+    log('--- insights: proposed per-period cube store (throwaway database)');
+    const cubeStore = await seed.evaluate(
+      async ({ views, pack }) => {
+        const { periodCubes, insightsFromCubes, consecutivePeriods, parsePeriod } = globalThis.__insights;
+        // Built from the real rollups (untimed), as the store would be kept: every month and week.
+        const db = await __open('crm-coach');
+        const all = await new Promise((resolve, reject) => {
+          const req = db.transaction('rollups').objectStore('rollups').getAll();
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        db.close();
+        const name = 'insights-bench-cubes';
+        indexedDB.deleteDatabase(name);
+        const cubes = await __open(name, (d) => d.createObjectStore('cubes', { keyPath: ['pack', 'period'] }));
+        const tx = cubes.transaction('cubes', 'readwrite');
+        let records = 0;
+        for (const granularity of ['month', 'week']) {
+          for (const [period, cube] of periodCubes(all, pack, granularity)) {
+            tx.objectStore('cubes').put({ pack, period, cube });
+            records += 1;
+          }
+        }
+        await __done(tx);
+        const out = {};
+        for (const v of views) {
+          const t0 = performance.now();
+          const periods = consecutivePeriods(v.period, v.trend);
+          const rtx = cubes.transaction('cubes');
+          const got = await Promise.all(periods.map((p) => new Promise((resolve, reject) => {
+            const req = rtx.objectStore('cubes').get([pack, p]);
+            req.onsuccess = () => resolve([p, req.result?.cube]);
+            req.onerror = () => reject(req.error);
+          })));
+          const readMs = performance.now() - t0;
+          insightsFromCubes(new Map(got.filter(([, c]) => c)), { pack, period: v.period, trend: v.trend, k: 5 }, []);
+          out[v.name] = { readMs, totalMs: performance.now() - t0 };
+        }
+        cubes.close();
+        indexedDB.deleteDatabase(name);
+        return { records, views: out };
+      },
+      { pack, views },
+    );
+
     return {
       signals: year.signals,
       rollupRows: year.rows.length,
@@ -225,9 +316,26 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
       views: Object.fromEntries(
         views.map((v) => [
           v.name,
-          { ...page1[v.name], rows: floor[v.name].rows, readMs: round(floor[v.name].readMs), floorMs: round(floor[v.name].reduceMs, 2) },
+          {
+            ...page1[v.name],
+            rows: floor[v.name].rows,
+            readMs: round(floor[v.name].readMs),
+            floorMs: round(floor[v.name].reduceMs, 2),
+            computeMs: round(floor[v.name].computeMs, 2),
+            cubeStoreMs: round(cubeStore.views[v.name].totalMs, 2),
+            cubeStoreReadMs: round(cubeStore.views[v.name].readMs, 2),
+          },
         ]),
       ),
+      cubeStoreRecords: cubeStore.records,
+      page: {
+        tablesMs: round(median(pageLoads.map((x) => x.tablesMs)), 0),
+        trendMs: round(median(pageLoads.map((x) => x.trendMs)), 0),
+        longTasks: Math.max(...pageLoads.map((x) => x.longTasks)),
+        longestTaskMs: round(Math.max(...pageLoads.map((x) => x.longestTaskMs)), 0),
+        // Every load's long tasks (start ms after navigation, duration), for diagnosis.
+        loads: pageLoads,
+      },
       rawScan: { rows: raw.rows, ms: round(raw.ms), scaledTo: SIGNALS, scaledMs: round((raw.ms * SIGNALS) / raw.rows, 0) },
     };
   } finally {
@@ -264,15 +372,19 @@ export function printInsights(r, p) {
   }
   const f = (x, d = 0) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
   p(`Insights (issue 8): a year of rollups for ${r.signals} signals (${r.rollupRows} rollup rows, ${r.days} days, packs ${r.packs.join('/')}); pack "${r.pack}"`);
-  const W = [7, 18, 9, 9, 9, 7, 9, 9, 10];
+  const W = [7, 18, 9, 9, 9, 6, 9, 9, 9, 9, 10];
   const row = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(W[i]) : String(c).padStart(W[i]))).join('');
-  p(row(['view', 'period (trend)', 'rows', 'cold ms', 'warm ms', 'long', 'floor ms', 'read ms', 'raw scan']));
+  p(row(['view', 'period (trend)', 'rows', 'cold ms', 'warm ms', 'long', 'floor ms', 'compute', 'read ms', 'cubes ms', 'raw scan']));
   for (const v of Object.values(r.views)) {
-    p(row([v.name, `${v.period} (${v.trend})`, v.rows, f(v.coldMs), f(v.warmMs), v.longTasks, f(v.floorMs, 1), f(v.readMs), v === r.views.month ? `${f(r.rawScan.scaledMs)} ms` : '']) + (v.error ? `  error: ${v.error}` : ''));
+    p(row([v.name, `${v.period} (${v.trend})`, v.rows, f(v.coldMs), f(v.warmMs), v.longTasks, f(v.floorMs, 1), f(v.computeMs), f(v.readMs), f(v.cubeStoreMs, 1), v === r.views.month ? `${f(r.rawScan.scaledMs)} ms` : '']) + (v.error ? `  error: ${v.error}` : ''));
   }
   p('  cold: insights:local sent from the insights page right after the service worker was stopped, to its reply (wall);');
   p('  warm: median of 3 more; long: long tasks (> 50 ms) of the insights page while waiting (all runs); floor: a plain');
-  p('  in-memory reduce of the same rows (already read; no suppression); read: getAll of those rows out of IndexedDB;');
+  p('  in-memory reduce of the same rows (already read; no suppression); compute: our fold and publishing over those');
+  p('  rows in memory; read: getAll of those rows (all packs) out of IndexedDB; rows: that many;');
+  p(`  cubes: the proposed layout, one record per (pack, period) cube (${r.cubeStoreRecords} records): read the view's periods + publish;`);
+  p(`  page: insights.html opened on a cold worker (this month, its default view), median of 3: tables shown after ${f(r.page.tablesMs)} ms,`);
+  p(`  trend shown after ${f(r.page.trendMs)} ms; long tasks of the page during a load: at most ${r.page.longTasks} (longest ${f(r.page.longestTaskMs)} ms: rendering)`);
   p(`  raw scan: ${r.rawScan.rows} raw signal rows read in chunks of 10k from a throwaway database in ${f(r.rawScan.ms)} ms, scaled to ${r.rawScan.scaledTo}`);
   p();
 }

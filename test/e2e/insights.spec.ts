@@ -56,9 +56,15 @@ async function seedLocal(page: Page, extensionId: string, rows: AggregateRow[]) 
       req.onerror = () => reject(req.error);
     });
     if (!db.objectStoreNames.contains('rollups')) throw new Error('no rollups store: open the extension first');
-    const tx = db.transaction('rollups', 'readwrite');
+    // Rollups written behind the signal store's back: the background caches finished periods and
+    // learns of changes from new signals (lib/insights/period-cubes.ts), so store one signal for
+    // each day seeded, as the real writer would have.
+    const tx = db.transaction(['rollups', 'signals'], 'readwrite');
     tx.objectStore('rollups').clear();
     for (const r of list) tx.objectStore('rollups').put(r);
+    for (const day of new Set(list.map((r) => r.day))) {
+      tx.objectStore('signals').add({ type: 'help-opened', day, crm: 'demo', pack: 'demo', packVersion: '1.0.0', screen: 'demo/contact-list', extensionVersion: '0.1.0' });
+    }
     await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
     db.close();
   }, rows.map((r) => ({ key: rowKey(r), ...r })));
@@ -108,6 +114,54 @@ test.describe('insights page', () => {
     expect(csv).not.toMatch(/fewer than/);
   });
 
+  test('this browser: a stage, CRM or pack filter updates chart and table', async ({ page, extension }) => {
+    const { period, days } = month();
+    // The demo pack's stage "week-1" lists one tip; a second tip is in no stage.
+    await page.goto(`chrome-extension://${extension.extensionId}/manifest.json`);
+    const meta = (await page.evaluate(() => (globalThis as any).chrome.runtime.sendMessage({ type: 'insights:meta' }))) as { packs: { id: string; crm: string; stages: { id: string; checklist: string[] }[] }[] };
+    const demo = meta.packs.find((p) => p.id === 'demo')!;
+    const stageTip = demo.stages.find((s) => s.id === 'week-1')!.checklist.find((c) => c.includes('#'))!;
+    const otherTip = 'demo/contact-list.tooltips#search';
+    expect(stageTip).not.toBe(otherTip);
+    const webcrm = meta.packs.find((p) => p.crm === 'webcrm')!;
+    const rows = days.flatMap((d) => [
+      ...dayRows(d),
+      { day: d, crm: 'demo', pack: 'demo', packVersion: '1.0.0', screen: 'demo/contact-record', type: 'tip-shown', rule: stageTip, count: 5 } as AggregateRow,
+      { day: d, crm: 'webcrm', pack: webcrm.id, packVersion: '1.0.0', screen: `${webcrm.id}/home`, type: 'rage-click', count: 4 } as AggregateRow,
+    ]);
+    await seedLocal(page, extension.extensionId, rows);
+    await openInsights(page, extension.extensionId, period);
+    const friction = page.getByTestId('table-friction');
+    const tips = page.getByTestId('table-tips');
+    const svg = (view: string) => page.getByTestId(`chart-${view}-0`).locator('svg').evaluate((e) => e.outerHTML);
+    await expect(friction).toContainText('90');
+    await expect(tips).toContainText('150'); // 30 days × 5 of the stage's tip
+    await expect(tips).toContainText(otherTip);
+    const tipsChart = await svg('tips');
+
+    // Stage: only the stage's checklist items stay in the tips view (table and chart).
+    await page.getByTestId('stage').selectOption('week-1');
+    await expect(tips).not.toContainText(otherTip);
+    await expect(tips).toContainText('150');
+    await expect.poll(() => svg('tips')).not.toBe(tipsChart);
+
+    // CRM: the pack follows (webcrm's pack), and so do the table and the chart.
+    const frictionChart = await svg('friction');
+    await page.getByTestId('crm').selectOption('webcrm');
+    await expect(page.getByTestId('pack')).toHaveValue(webcrm.id);
+    await expect(friction).toContainText('120'); // 30 days × 4 rage clicks
+    await expect(friction).not.toContainText('90');
+    await expect.poll(() => svg('friction')).not.toBe(frictionChart);
+
+    // Pack: back to all CRMs and the demo pack.
+    const webcrmChart = await svg('friction');
+    await page.getByTestId('crm').selectOption('');
+    await page.getByTestId('pack').selectOption('demo');
+    await expect(friction).toContainText('90');
+    await expect(friction).not.toContainText('120');
+    await expect.poll(() => svg('friction')).not.toBe(webcrmChart);
+  });
+
   test('this browser: 3 days show only hidden cells', async ({ page, extension }) => {
     const { period, days } = month();
     await seedLocal(page, extension.extensionId, days.slice(0, 3).flatMap((d) => dayRows(d)));
@@ -118,14 +172,15 @@ test.describe('insights page', () => {
     await expect(page.getByTestId('table-friction')).toContainText('fewer than 5');
   });
 
-  test('the team: 30 contributors in a real collector render every view', async ({ page, extension }) => {
+  /** A real collector (SQLite in a temp dir, 127.0.0.1, port 0) with `contributors` batches of dayRows, then the page on the team source. */
+  async function withTeam(page: Page, extensionId: string, contributors: number, check: (period: string) => Promise<void>) {
     const { period, days } = month();
     const dir = mkdtempSync(join(tmpdir(), 'h2-collector-'));
     const storage = new SqliteStorage({ path: join(dir, 'c.sqlite') });
     await storage.init();
     const config = configFromEnv({
       ORG_TOKENS: sha256(ORG), MANAGER_TOKENS: sha256(MANAGER), PORT: '0', HOST: '127.0.0.1',
-      CORS_ORIGINS: `chrome-extension://${extension.extensionId}`,
+      CORS_ORIGINS: `chrome-extension://${extensionId}`,
     });
     const collector = createCollector({ config, storage, log: () => {} });
     const { url } = await collector.listen();
@@ -136,25 +191,47 @@ test.describe('insights page', () => {
           headers: { authorization: `Bearer ${ORG}`, 'content-type': 'application/json' },
           body: JSON.stringify({ format: 1, batchId: randomId(), contributor: randomId(), extensionVersion: '0.1.0', rows: dayRows(day, pack) }),
         }).then((r) => expect(r.status).toBe(201));
-      // 30 contributors, 10 on each of three days: the busiest day has 10 ≥ k.
-      for (let i = 0; i < 30; i += 1) await post('demo', days[i % 3]!);
+      // Spread over three days: with 30, the busiest day has 10 ≥ k; with 3, one a day.
+      for (let i = 0; i < contributors; i += 1) await post('demo', days[i % 3]!);
 
-      await seedLocal(page, extension.extensionId, []);
-      await page.goto(`chrome-extension://${extension.extensionId}/insights.html`);
+      await seedLocal(page, extensionId, []);
+      await page.goto(`chrome-extension://${extensionId}/insights.html`);
       await page.getByLabel('The team').check();
       await page.getByTestId('team-endpoint').fill(url);
       await page.getByTestId('team-token').fill(MANAGER);
       await page.getByTestId('pack').selectOption('demo');
       await page.getByTestId('period').selectOption(period);
-      for (const view of ['friction', 'targets', 'tips', 'health', 'feedback']) {
-        await expect(page.locator(`section[data-view="${view}"] svg`).first()).toBeVisible();
-        await expect(page.getByTestId(`table-${view}`).locator('tbody tr').first()).toBeVisible();
-      }
-      await expect(page.getByTestId('table-friction')).toContainText('90'); // 30 batches × 3 rage clicks
+      await check(period);
     } finally {
       await collector.close();
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  test('the team: 30 contributors in a real collector render every view', async ({ page, extension }) => {
+    await withTeam(page, extension.extensionId, 30, async () => {
+      for (const view of ['friction', 'targets', 'tips', 'health', 'feedback']) {
+        await expect(page.locator(`section[data-view="${view}"] svg`).first()).toBeVisible();
+        await expect(page.getByTestId(`table-${view}`).locator('tbody tr').first()).toBeVisible();
+      }
+      await expect(page.getByTestId('table-friction')).toContainText('90'); // 30 batches × 3 rage clicks
+    });
+  });
+
+  test('the team: 3 contributors show only suppressed cells', async ({ page, extension }) => {
+    await withTeam(page, extension.extensionId, 3, async () => {
+      const friction = page.getByTestId('table-friction');
+      await expect(friction).toContainText('fewer than 5');
+      for (const view of ['friction', 'targets', 'tips', 'health', 'feedback']) {
+        const cells = page.getByTestId(`table-${view}`).locator('tbody td:not(:first-child)');
+        for (const text of await cells.allTextContents()) {
+          // Only labels (titles, ids), zeros and suppressed markers: no published count.
+          expect(/^\d+$/.test(text) ? text === '0' : true, `${view}: ${text}`).toBe(true);
+        }
+      }
+      // The rows posted hold 3 rage clicks each: 9 in all, never shown.
+      await expect(friction).not.toContainText('9');
+    });
   });
 });

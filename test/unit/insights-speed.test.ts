@@ -5,7 +5,7 @@ import { consecutivePeriods, localInsights } from '../../lib/insights/local';
 import { createInsightsHandler } from '../../lib/insights/handle-insights';
 import { isFinished, PeriodCubeCache } from '../../lib/insights/period-cubes';
 import { rollup, tableFromCube, TABLE_KINDS, type CubeResult, type TableKind } from '../../lib/insights/tables';
-import { openCoachDb, type CoachDatabase } from '../../lib/store/database';
+import { addSignals, listRollups, openCoachDb, wipeAll, type CoachDatabase } from '../../lib/store/database';
 import { parsePeriod, rowKey, type AggregateRow } from '../../lib/sync/payload';
 import type { CompiledPack } from '../../lib/rules/compiled';
 import type { ReadPolicy } from '../../lib/policy/policy';
@@ -104,16 +104,24 @@ describe('per-period cubes (issue 8, speed) give exactly the per-day fold', () =
     );
   });
 
-  it('a period is finished LATE_DAYS after its last day; the cache drops an entry whose row count changed', () => {
+  it('a period is finished LATE_DAYS after its last day; the cache follows its change token', () => {
     expect(isFinished('2026-10', '2026-11-01')).toBe(false);
     expect(isFinished('2026-10', '2026-11-02')).toBe(true);
     const cache = new PeriodCubeCache(2);
     const cube = {} as never;
-    cache.set('demo', '2026-10', 10, cube);
-    expect(cache.get('demo', '2026-10', 10)).toBe(cube);
-    expect(cache.get('demo', '2026-10', 11)).toBeUndefined();
-    expect(cache.get('demo', '2026-10', 10)).toBeUndefined();
-    for (const p of ['a', 'b', 'c']) cache.set('demo', p, 1, cube);
+    expect(cache.check({ lastSignal: 4, firstRollup: 'a' })).toEqual({ action: 'clear' });
+    cache.accept({ lastSignal: 4, firstRollup: 'a' });
+    cache.set('demo', '2026-10', cube);
+    cache.set('demo', '2026-W40', cube);
+    expect(cache.get('demo', '2026-10')).toBe(cube);
+    expect(cache.check({ lastSignal: 4, firstRollup: 'a' })).toEqual({ action: 'keep' });
+    expect(cache.check({ lastSignal: 9, firstRollup: 'a' })).toEqual({ action: 'days-after', id: 4 });
+    expect(cache.check({ lastSignal: 9, firstRollup: 'b' })).toEqual({ action: 'clear' });
+    expect(cache.check({ firstRollup: 'a' })).toEqual({ action: 'clear' });
+    cache.dropDays(['2026-10-31']);
+    expect(cache.get('demo', '2026-10')).toBeUndefined();
+    expect(cache.get('demo', '2026-W40')).toBe(cube);
+    for (const p of ['2026-01', '2026-02', '2026-03']) cache.set('demo', p, cube);
     expect(cache.size).toBe(2);
   });
 });
@@ -140,13 +148,18 @@ describe('the insights handler reads only what it needs', () => {
         expect(got).toEqual(localInsights(rows, { pack: p, period, trend, k: 5 }));
       }
     }
-    // A late row with a new key in a finished, cached period: the row count changed, so it is read.
+    // A late signal for a day of a finished, cached period (the real writer: signals + rollups).
     const before = await handle({ type: 'insights:local', pack: 'demo', period: '2026-11', trend: 3 });
-    const late = { day: day(40), crm: 'demo', pack: 'demo', packVersion: '1.0.0', screen: 'demo/s9', type: 'rage-click', count: 7 } as AggregateRow;
-    await db.put('rollups', { key: rowKey(late), ...late });
-    const after = (await handle({ type: 'insights:local', pack: 'demo', period: '2026-11', trend: 3 })) as ReturnType<typeof localInsights>;
-    expect(after).toEqual(localInsights([...rows, late], { pack: 'demo', period: '2026-11', trend: 3, k: 5 }));
+    const late = { type: 'rage-click', day: day(70), crm: 'demo', pack: 'demo', packVersion: '1.0.0', screen: 'demo/s9', extensionVersion: '0.1.0' } as const;
+    await addSignals(db, Array.from({ length: 7 }, () => ({ ...late })));
+    const stored = await listRollups(db);
+    const after = await handle({ type: 'insights:local', pack: 'demo', period: '2026-11', trend: 3 });
+    expect(after).toEqual(localInsights(stored, { pack: 'demo', period: '2026-11', trend: 3, k: 5 }));
     expect(after).not.toEqual(before);
+    // Wiped, then new signals today: nothing of the old periods is served.
+    await wipeAll(db);
+    await addSignals(db, [{ ...late, day: '2026-12-10' }]);
+    expect(await handle({ type: 'insights:local', pack: 'demo', period: '2026-11', trend: 3 })).toEqual(localInsights([], { pack: 'demo', period: '2026-11', trend: 3, k: 5 }));
   });
 
   it('an unfinished period is never served from the cache', async () => {
