@@ -5,18 +5,19 @@
  *
  * Speed (issue 8; docs/insights.md): per query, only the periods not in the cache are read, and
  * only the selected pack's rows of their days (lib/insights/read-rollups.ts); finished periods'
- * cubes are kept in memory for the life of the service worker, checked against a change token
- * on every query (lib/insights/period-cubes.ts). Rollups written other than with their signals
+ * cubes are kept in memory for the life of the service worker AND in the database (store
+ * periodCubes, so a cold worker does not re-read a year of rollups), both checked against a
+ * change token on every query (lib/insights/period-cubes.ts). Rollups written other than with their signals
  * (addSignals) are not seen by the token: tests that seed rollups directly restart the worker or
  * store a signal for each day they change.
  */
 import type { CompiledPack } from '../rules/compiled';
 import { dayOf } from '../day';
 import { minK, type ReadPolicy } from '../policy/policy';
-import { listComments, listRollups, type CoachDatabase } from '../store/database';
+import { getPeriodCubes, listComments, listRollups, putPeriodCubes, reconcilePeriodCubes, type CoachDatabase, type StoredPeriodCube } from '../store/database';
 import { parsePeriod } from '../sync/payload';
 import { consecutivePeriods, insightsFromCubes, insightsMessageSchema, packMeta } from './local';
-import { isFinished, PeriodCubeCache, periodCubes, type PeriodCube } from './period-cubes';
+import { checkToken, isFinished, PeriodCubeCache, periodCubes, type ChangeToken, type PeriodCube } from './period-cubes';
 import { changeToken, daysBetween, readPackRollups, signalDaysAfter } from './read-rollups';
 
 export interface InsightsDeps {
@@ -65,13 +66,31 @@ export function createInsightsHandler(deps: InsightsDeps) {
         else cache.clear();
       }
       cache.accept(token);
+      // The stored cubes (a cold worker's cache) follow the same rule, in the database.
+      await reconcilePeriodCubes(db, token, async (stored: ChangeToken | undefined) => {
+        const verdict = checkToken(stored, token);
+        if (verdict.action !== 'days-after') return verdict.action;
+        const days = await signalDaysAfter(db, verdict.id);
+        if (!days) return 'clear';
+        const touched = [...days];
+        return (_pack, period) => {
+          const range = parsePeriod(period);
+          return range === undefined || touched.some((d) => d >= range.from && d <= range.to);
+        };
+      });
       const cubes = new Map<string, PeriodCube>();
-      const missing: typeof periods = [];
+      let missing: typeof periods = [];
       for (const p of periods) {
         const hit = p.finished ? cache.get(pack, p.period) : undefined;
         if (hit) cubes.set(p.period, hit);
         else missing.push(p);
       }
+      const storedCubes = await getPeriodCubes(db, pack, missing.filter((p) => p.finished).map((p) => p.period));
+      for (const [period, cube] of storedCubes) {
+        cubes.set(period, cube as PeriodCube);
+        cache.set(pack, period, cube as PeriodCube);
+      }
+      missing = missing.filter((p) => !storedCubes.has(p.period));
       const [rows, comments] = await Promise.all([
         missing.length === 0
           ? Promise.resolve([])
@@ -82,11 +101,15 @@ export function createInsightsHandler(deps: InsightsDeps) {
         listComments(db),
       ]);
       const fresh = periodCubes(rows, pack, granularity, missing.map((p) => p.period));
+      const toStore: StoredPeriodCube[] = [];
       for (const p of missing) {
         const cube = fresh.get(p.period)!;
         cubes.set(p.period, cube);
-        if (p.finished) cache.set(pack, p.period, cube);
+        if (!p.finished) continue;
+        cache.set(pack, p.period, cube);
+        toStore.push({ pack, period: p.period, cube });
       }
+      await putPeriodCubes(db, toStore);
       return { cubes, comments };
     });
     return insightsFromCubes(cubes, { pack, period, trend, k }, comments);

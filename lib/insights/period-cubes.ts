@@ -150,6 +150,19 @@ export interface ChangeToken {
   firstRollup?: string;
 }
 
+export type TokenCheck = { action: 'keep' } | { action: 'clear' } | { action: 'days-after'; id: number };
+
+/**
+ * What a cache right for `had` must do to be right for `token`: nothing, drop everything, or
+ * drop the periods holding the days of the signals stored after a given id.
+ */
+export function checkToken(had: ChangeToken | undefined, token: ChangeToken): TokenCheck {
+  if (!had || had.firstRollup !== token.firstRollup) return { action: 'clear' };
+  if (had.lastSignal === token.lastSignal) return { action: 'keep' };
+  if (token.lastSignal === undefined || (had.lastSignal !== undefined && token.lastSignal < had.lastSignal)) return { action: 'clear' };
+  return { action: 'days-after', id: had.lastSignal ?? 0 };
+}
+
 /**
  * Finished periods' cubes, by pack and period, for the life of one handler (one service worker).
  * `check` says what to do about a new change token: nothing, drop everything, or read the days of
@@ -160,12 +173,8 @@ export class PeriodCubeCache {
   private token: ChangeToken | undefined;
   constructor(private readonly max = 256) {}
 
-  check(token: ChangeToken): { action: 'keep' } | { action: 'clear' } | { action: 'days-after'; id: number } {
-    const had = this.token;
-    if (!had || had.firstRollup !== token.firstRollup) return { action: 'clear' };
-    if (had.lastSignal === token.lastSignal) return { action: 'keep' };
-    if (token.lastSignal === undefined || (had.lastSignal !== undefined && token.lastSignal < had.lastSignal)) return { action: 'clear' };
-    return { action: 'days-after', id: had.lastSignal ?? 0 };
+  check(token: ChangeToken): TokenCheck {
+    return checkToken(this.token, token);
   }
 
   /** The token the cache is now right for (read BEFORE the rollups that filled it). */

@@ -1,7 +1,7 @@
 /**
  * The one module that owns the IndexedDB schema. Nothing else calls openDB.
  *
- *   crm-coach (version 5)
+ *   crm-coach (version 6)
  *   ├─ signals    key: auto-increment id   value: StoredSignal    index: by-day (day)      [v1]
  *   │                                                            index: by-uid (uid, unique) [v3]
  *   │             uid: random per signal, made by the sender, so a retried message (the worker
@@ -17,10 +17,15 @@
  *   │             upload batches for the collector (lib/sync/), persisted with their batchId and
  *   │             contributor BEFORE the first send, so every retry resends the very same batch;
  *   │             deleted only when the collector acknowledged it; sent in key order
- *   └─ syncDays   key: day                 value: SyncDay                                       [v5]
- *                 the days whose batch was made: a day is batched once (its contributor id is
- *                 single-use), with the signal count it had, so late rows are counted, not lost
- *                 silently. Comments carry `sentIn` (a batchId) once put in a batch.
+ *   ├─ syncDays   key: day                 value: SyncDay                                       [v5]
+ *   │             the days whose batch was made: a day is batched once (its contributor id is
+ *   │             single-use), with the signal count it had, so late rows are counted, not lost
+ *   │             silently. Comments carry `sentIn` (a batchId) once put in a batch.
+ *   ├─ periodCubes key: [pack, period]     value: StoredPeriodCube                              [v6]
+ *   │             insights' cubes of finished periods (a cache: derived from rollups, dropped
+ *   │             when later signals touch their days; see reconcilePeriodCubes)
+ *   └─ meta       key: key                 value: { key, value }                               [v6]
+ *                 small bookkeeping: "periodCubesToken", what the period cubes are right for
  *
  * Upgrades are additive and run in order from any earlier version (see `upgrade`; the unit
  * tests open databases created by every earlier version).
@@ -33,7 +38,7 @@ import type { AggregateRow, UploadBatch } from '../sync/payload';
 export type { StoredRollup } from './rollup';
 
 export const DB_NAME = 'crm-coach';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 /** Rollups are what insights read: a year and a bit. */
 export const ROLLUP_MAX_AGE_DAYS = 400;
 
@@ -102,6 +107,27 @@ export interface CoachDB extends DBSchema {
     key: string;
     value: SyncDay;
   };
+  periodCubes: {
+    key: [string, string];
+    value: StoredPeriodCube;
+  };
+  meta: {
+    key: string;
+    value: { key: string; value: unknown };
+  };
+}
+
+/**
+ * A finished period's insights cube for one pack (lib/insights/period-cubes.ts), kept so a cold
+ * service worker answers a year's view without re-reading the year's rollups. Right as of the
+ * change token stored under meta "periodCubesToken"; lib/insights/handle-insights.ts drops what
+ * later signals touched before it reads any.
+ */
+export interface StoredPeriodCube {
+  pack: string;
+  /** "2026-11", "2026-W48". */
+  period: string;
+  cube: unknown;
 }
 
 export type CoachDatabase = IDBPDatabase<CoachDB>;
@@ -134,6 +160,10 @@ export function openCoachDb(version: number = DB_VERSION): Promise<CoachDatabase
       if (oldVersion < 5 && version >= 5) {
         db.createObjectStore('outgoing', { keyPath: 'id', autoIncrement: true }).createIndex('by-batch', 'batchId', { unique: true });
         db.createObjectStore('syncDays', { keyPath: 'day' });
+      }
+      if (oldVersion < 6 && version >= 6) {
+        db.createObjectStore('periodCubes', { keyPath: ['pack', 'period'] });
+        db.createObjectStore('meta', { keyPath: 'key' });
       }
     },
   });
@@ -244,12 +274,58 @@ export async function exportAll(db: CoachDatabase): Promise<{ signals: StoredSig
 
 /** "Wipe everything now": batches not yet uploaded too (they are this user's data); syncDays stay, so no day is sent twice. */
 export async function wipeAll(db: CoachDatabase): Promise<void> {
-  const tx = db.transaction(['signals', 'comments', 'rollups', 'outgoing'], 'readwrite');
+  const tx = db.transaction(['signals', 'comments', 'rollups', 'outgoing', 'periodCubes', 'meta'], 'readwrite');
   await Promise.all([
     tx.objectStore('signals').clear(),
     tx.objectStore('comments').clear(),
     tx.objectStore('rollups').clear(),
     tx.objectStore('outgoing').clear(),
+    tx.objectStore('periodCubes').clear(),
+    tx.objectStore('meta').clear(),
     tx.done,
   ]);
+}
+
+// ---------------------------------------------------------------- insights' period cubes
+
+const CUBES_TOKEN = 'periodCubesToken';
+
+/** The stored cubes of these periods of one pack (missing periods are absent from the map). */
+export async function getPeriodCubes(db: CoachDatabase, pack: string, periods: readonly string[]): Promise<Map<string, unknown>> {
+  const tx = db.transaction('periodCubes', 'readonly');
+  const found = await Promise.all(periods.map((period) => tx.store.get([pack, period])));
+  await tx.done;
+  return new Map(found.filter((c) => c !== undefined).map((c) => [c.period, c.cube]));
+}
+
+export async function putPeriodCubes(db: CoachDatabase, cubes: readonly StoredPeriodCube[]): Promise<void> {
+  if (cubes.length === 0) return;
+  const tx = db.transaction('periodCubes', 'readwrite');
+  await Promise.all([...cubes.map((c) => tx.store.put(c)), tx.done]);
+}
+
+/**
+ * Bring the stored cubes up to date for a new change token, in one transaction: `drop` decides,
+ * from the stored token, whether to keep all, clear all, or delete the periods for which it
+ * returns true (given their pack and period). The new token is stored.
+ */
+export async function reconcilePeriodCubes<T>(
+  db: CoachDatabase,
+  token: T,
+  decide: (stored: T | undefined) => Promise<'keep' | 'clear' | ((pack: string, period: string) => boolean)>,
+): Promise<void> {
+  const stored = (await db.get('meta', CUBES_TOKEN))?.value as T | undefined;
+  // Deciding may read signals (another transaction), so it happens before the write.
+  const verdict = await decide(stored);
+  const tx = db.transaction(['periodCubes', 'meta'], 'readwrite');
+  const cubes = tx.objectStore('periodCubes');
+  if (verdict === 'clear') await cubes.clear();
+  else if (verdict !== 'keep') {
+    for (let cursor = await cubes.openKeyCursor(); cursor; cursor = await cursor.continue()) {
+      const [pack, period] = cursor.key;
+      if (verdict(pack, period)) await cubes.delete(cursor.key);
+    }
+  }
+  await tx.objectStore('meta').put({ key: CUBES_TOKEN, value: token });
+  await tx.done;
 }

@@ -5,7 +5,7 @@ import { consecutivePeriods, localInsights } from '../../lib/insights/local';
 import { createInsightsHandler } from '../../lib/insights/handle-insights';
 import { isFinished, PeriodCubeCache } from '../../lib/insights/period-cubes';
 import { rollup, tableFromCube, TABLE_KINDS, type CubeResult, type TableKind } from '../../lib/insights/tables';
-import { addSignals, listRollups, openCoachDb, wipeAll, type CoachDatabase } from '../../lib/store/database';
+import { addSignals, getPeriodCubes, listRollups, openCoachDb, wipeAll, type CoachDatabase } from '../../lib/store/database';
 import { parsePeriod, rowKey, type AggregateRow } from '../../lib/sync/payload';
 import type { CompiledPack } from '../../lib/rules/compiled';
 import type { ReadPolicy } from '../../lib/policy/policy';
@@ -174,4 +174,41 @@ describe('the insights handler reads only what it needs', () => {
     await db.put('rollups', { key: rowKey(rows[0]!), ...rows[0]!, count: 5 });
     expect(await cell()).toBe(14);
   });
+
+  it('a cold worker answers finished periods from the stored cubes, and late signals still show', async () => {
+    const rows = dedupe(fc.sample(rowArb, { numRuns: 400, seed: 11 }));
+    const db = await seeded(rows);
+    const packs = async () => PACKS.map((p) => pack(p.id, p.crm));
+    const query = { type: 'insights:local', pack: 'demo', period: '2026-11', trend: 3 } as const;
+    const first = await createInsightsHandler({ db: (op) => op(db), packs, policy, today: () => '2026-12-10' })(query);
+    expect((await getPeriodCubes(db, 'demo', ['2026-09', '2026-10', '2026-11'])).size).toBe(3);
+
+    // A new handler (a restarted worker) with the rollups out of reach answers from the stored cubes.
+    let rollupReads = 0;
+    const counting = (op: (d: CoachDatabase) => Promise<unknown>) =>
+      op(
+        new Proxy(db, {
+          get(target, key, receiver) {
+            if (key === 'transaction') {
+              return (stores: string | string[], mode?: IDBTransactionMode) => {
+                if (mode !== 'readwrite' && [stores].flat().length === 1 && [stores].flat()[0] === 'rollups') rollupReads += 1;
+                return target.transaction(stores as never, mode);
+              };
+            }
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+      );
+    const cold = createInsightsHandler({ db: counting as never, packs, policy, today: () => '2026-12-10' });
+    expect(await cold(query)).toEqual(first);
+    expect(rollupReads, 'no rollups read for stored periods').toBe(0);
+
+    // A late signal in October: the next cold worker drops that period's stored cube and reads it again.
+    await addSignals(db, Array.from({ length: 6 }, () => ({ type: 'dead-click', day: '2026-10-05', crm: 'demo', pack: 'demo', packVersion: '1.0.0', screen: 'demo/s1', extensionVersion: '0.1.0' }) as const));
+    const again = await createInsightsHandler({ db: (op) => op(db), packs, policy, today: () => '2026-12-10' })(query);
+    expect(again).toEqual(localInsights(await listRollups(db), { ...query, k: 5 }));
+    expect(again).not.toEqual(first);
+  });
 });
+

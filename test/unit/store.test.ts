@@ -36,7 +36,7 @@ describe('schema migrations', () => {
       old.close();
       const db = await openCoachDb();
       expect(db.version).toBe(DB_VERSION);
-      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'outgoing', 'rollups', 'signals', 'syncDays']);
+      expect([...db.objectStoreNames].sort()).toEqual(['comments', 'meta', 'outgoing', 'periodCubes', 'rollups', 'signals', 'syncDays']);
       // v5: upload batches (unique batch ids) and the days already batched, empty after the upgrade.
       expect(db.transaction('outgoing').store.index('by-batch').unique).toBe(true);
       expect(await db.count('outgoing')).toBe(0);
