@@ -2,33 +2,40 @@
  * One ECharts chart (SVG renderer), only the parts the views use: heatmap, line, bar. Hidden
  * values are drawn as gaps (null), never as numbers. Disposed with the component.
  *
- * Each chart is created in a task of its own (setTimeout 0): the page's eight charts created in
+ * ECharts is loaded on first use (a dynamic import: not part of the page's first evaluation), and
+ * each chart is created in a task of its own (setTimeout 0): the page's eight charts created in
  * the same React commit made one long task (issue 8: the page never freezes; test/bench/insights.mjs).
  */
 import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import type * as Echarts from 'echarts/core';
 
-echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+type ECharts = Echarts.ECharts;
+export type ChartOption = Parameters<ECharts['setOption']>[0];
 
-export type ChartOption = Parameters<echarts.ECharts['setOption']>[0];
+/** ECharts, loaded once on first use (components/insights/echarts-setup.ts). */
+let loading: Promise<typeof Echarts> | null = null;
+const loadEcharts = () => (loading ??= import('./echarts-setup').then((m) => m.echarts));
 
 export function Chart({ option, label, testId }: { option: ChartOption; label: string; testId: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
+  const chart = useRef<ECharts | null>(null);
   const latest = useRef(option);
   latest.current = option;
   useEffect(() => {
     const el = ref.current!;
     const resize = new ResizeObserver(() => chart.current?.resize());
-    const timer = setTimeout(() => {
-      chart.current = echarts.init(el, null, { renderer: 'svg' });
-      chart.current.setOption(latest.current, { notMerge: true });
-      resize.observe(el);
-    }, 0);
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    void loadEcharts().then((echarts) => {
+      if (cancelled) return;
+      timer = setTimeout(() => {
+        chart.current = echarts.init(el, null, { renderer: 'svg' });
+        chart.current.setOption(latest.current, { notMerge: true });
+        resize.observe(el);
+      }, 0);
+    });
     return () => {
+      cancelled = true;
       clearTimeout(timer);
       resize.disconnect();
       chart.current?.dispose();

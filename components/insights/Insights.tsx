@@ -208,7 +208,7 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
       {load.state === 'ready' && load.trendPending && <p role="status" className="muted" data-testid="trend-loading">Loading the trend over the last {TREND} periods…</p>}
       {load.state === 'error' && <p role="alert" className="error" data-testid="error">Insights could not be loaded: {load.message}</p>}
       {empty && <p role="status" className="empty" data-testid="empty">No data for {pack} in {period} yet. Pick another period or pack, or wait until people have used the CRM with CRM Coach.</p>}
-      {load.state === 'ready' && !empty && ctx && views.map((view) => <View key={view.id} view={view} ctx={ctx} />)}
+      {load.state === 'ready' && !empty && ctx && <Views views={views} ctx={ctx} />}
     </Shell>
   );
 }
@@ -289,7 +289,33 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * The views, mounted one per task (a first render of seven tables and their charts in one commit
+ * was a long task on a year of data: the page must never freeze). Once mounted they stay mounted,
+ * so a filter change re-renders them in place.
+ */
+function Views({ views, ctx }: { views: ViewTable[]; ctx: ExportContext }) {
+  const [mounted, setMounted] = useState(1);
+  useEffect(() => {
+    if (mounted >= views.length) return;
+    const timer = setTimeout(() => setMounted((n) => n + 1), 0);
+    return () => clearTimeout(timer);
+  }, [mounted, views.length]);
+  return (
+    <>
+      {views.slice(0, mounted).map((view) => (
+        <View key={view.id} view={view} ctx={ctx} />
+      ))}
+      {mounted < views.length && <p className="muted" role="status">Drawing the other views…</p>}
+    </>
+  );
+}
+
+/** Rows a table shows before "Show all": the chart and the exports always cover every row. */
+const TABLE_ROWS = 100;
+
 function View({ view, ctx }: { view: ViewTable; ctx: ExportContext }) {
+  const [allRows, setAllRows] = useState(false);
   // Rebuilt views with the same content (the trend's answer leaves every other view as it was)
   // keep their chart options, so their charts are not redrawn.
   const content = useMemo(() => JSON.stringify(view), [view]);
@@ -314,7 +340,7 @@ function View({ view, ctx }: { view: ViewTable; ctx: ExportContext }) {
           <tr>{view.columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
         </thead>
         <tbody>
-          {view.rows.map((row, i) => (
+          {(allRows ? view.rows : view.rows.slice(0, TABLE_ROWS)).map((row, i) => (
             <tr key={i}>
               {row.map((v, j) => (
                 <td key={j} className={isHidden(v) ? 'hidden-value' : undefined}>{shownText(v, ctx.k)}</td>
@@ -323,6 +349,11 @@ function View({ view, ctx }: { view: ViewTable; ctx: ExportContext }) {
           ))}
         </tbody>
       </table>
+      {!allRows && view.rows.length > TABLE_ROWS && (
+        <button type="button" onClick={() => setAllRows(true)}>
+          Show all {view.rows.length} rows (the exports always have them all)
+        </button>
+      )}
       {view.comments && view.comments.length > 0 && (
         <>
           <h3>Comments people chose to send</h3>
