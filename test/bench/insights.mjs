@@ -6,7 +6,7 @@
 //   read      reading those rollup rows out of IndexedDB (getAll over the by-day index), no compute;
 //   compute   our own fold (periodCubes + insightsFromCubes, lib/insights/) over those rows already
 //             in memory: the part of a query that is not reading;
-//   cube store the read path of the proposed storage layout (docs/insights.md): one record per
+//   cube store the read path of the stored cubes (store periodCubes, docs/insights.md): one record per
 //             (pack, period) holding that period's cube, in a THROWAWAY database; read the view's
 //             periods and publish (what a cold query would cost with it);
 //   raw scan  reading the equivalent 1M raw signal rows out of IndexedDB: RAW_N rows seeded in a
@@ -261,8 +261,8 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
       { n: RAW_N, row: RAW_SIGNAL },
     );
 
-    // --- the proposed layout: one record per (pack, period) cube, in a throwaway database ----------
-    log('--- insights: proposed per-period cube store (throwaway database)');
+    // --- the stored-cube layout (store periodCubes): one record per (pack, period) cube, in a throwaway database ----------
+    log('--- insights: per-period cube store, read path alone (throwaway database)');
     const cubeStore = await seed.evaluate(
       async ({ views, pack }) => {
         const { periodCubes, insightsFromCubes, consecutivePeriods, parsePeriod } = globalThis.__insights;
@@ -382,7 +382,7 @@ export function printInsights(r, p) {
   p('  warm: median of 3 more; long: long tasks (> 50 ms) of the insights page while waiting (all runs); floor: a plain');
   p('  in-memory reduce of the same rows (already read; no suppression); compute: our fold and publishing over those');
   p('  rows in memory; read: getAll of those rows (all packs) out of IndexedDB; rows: that many;');
-  p(`  cubes: the proposed layout, one record per (pack, period) cube (${r.cubeStoreRecords} records): read the view's periods + publish;`);
+  p(`  cubes: the stored-cube layout alone (store periodCubes), one record per (pack, period) cube (${r.cubeStoreRecords} records): read the view's periods + publish;`);
   p(`  page: insights.html opened on a cold worker (this month, its default view), median of 3: tables shown after ${f(r.page.tablesMs)} ms,`);
   p(`  trend shown after ${f(r.page.trendMs)} ms; long tasks of the page during a load: at most ${r.page.longTasks} (longest ${f(r.page.longestTaskMs)} ms: rendering)`);
   p(`  raw scan: ${r.rawScan.rows} raw signal rows read in chunks of 10k from a throwaway database in ${f(r.rawScan.ms)} ms, scaled to ${r.rawScan.scaledTo}`);
