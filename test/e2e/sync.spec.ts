@@ -18,6 +18,14 @@ import { SqliteStorage } from '../../collector/sqlite';
 import { startFlakyProxy, type FlakyProxy } from '../support/flaky-proxy';
 import { clearExtensionStorage, expect, test } from './fixtures';
 
+// No DOM snapshots in this file's traces. With snapshots on, Playwright's trace recorder also
+// records the service worker's network and calls Network.getResponseBody for every upload;
+// Chromium 156 kills the whole browser (SIGTRAP, a failed CHECK, nothing printed) when a worker is
+// stopped while such a call is pending, so the forced stops below crashed it in most runs.
+// Reproduced without Playwright and without this extension: docs/sync.md, "Testing". This setting
+// also wins over `--trace on`. Actions, console and screenshots are still traced on failure.
+test.use({ trace: { mode: 'retain-on-failure', snapshots: false, screenshots: true, sources: true } });
+
 const TOKEN = 'e2e-org-token-0123456789';
 const BATCHES = 500;
 const STOPS = 20;
@@ -94,18 +102,31 @@ function seedBatches(page: Page, n: number) {
   }, n);
 }
 
+/**
+ * Stops the extension's service worker as Chrome does at idle (ServiceWorker.stopWorker) and waits
+ * for Chrome to report it `stopped`. Resolves false when the worker is not running (nothing to stop).
+ *
+ * Do not wait for the worker's target to disappear instead: an extension event queued for the worker
+ * at that moment (for example storage.onChanged after its own last write) restarts it within a
+ * millisecond, and the restarted worker keeps the same target id, so the target may never be seen gone.
+ */
 async function workerStopper(cdp: CDPSession, extensionId: string) {
-  await cdp.send('ServiceWorker.enable');
+  const ours = `chrome-extension://${extensionId}/`;
+  const state = { versionId: undefined as string | undefined, status: '', stopped: 0 };
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) {
+      if (!v.scriptURL.startsWith(ours)) continue;
+      if (v.runningStatus === 'stopped' && state.status !== 'stopped') state.stopped += 1;
+      state.versionId = v.versionId;
+      state.status = v.runningStatus;
+    }
+  });
+  await cdp.send('ServiceWorker.enable'); // reports the current versions at once
   return async () => {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extensionId}/`));
-    // ServiceWorker.stopAllWorkers: the stop Chrome itself does at idle (only our worker runs here).
-    if (!worker) return false;
-    await cdp.send('ServiceWorker.stopAllWorkers').catch(() => {});
-    // Wake it only once it is gone: a message racing the stop has crashed Chromium (SIGTRAP).
-    await expect
-      .poll(async () => (await cdp.send('Target.getTargets')).targetInfos.some((t) => t.targetId === worker.targetId), { timeout: 5000, intervals: [50] })
-      .toBe(false);
+    if (state.status !== 'running' || state.versionId === undefined) return false;
+    const before = state.stopped;
+    await cdp.send('ServiceWorker.stopWorker', { versionId: state.versionId });
+    await expect.poll(() => state.stopped > before, { timeout: 5000, intervals: [20] }).toBe(true);
     return true;
   };
 }
