@@ -64,6 +64,11 @@
 //                on the demo CRM, real input). Our time as above, split between content.js and
 //                overlay.js by the innermost frame of ours in each profiler sample.
 //
+//   insights     a year of rollups (1M signals) through the insights page's query, beside the
+//                in-memory floor and a raw scan (test/bench/insights.mjs)
+//   collector    1,000 installs × a month of uploads to the collector, SQLite and (under
+//                scripts/with-postgres.sh, as `npm run bench` runs) PostgreSQL (collector/bench.mjs)
+//
 // Output: the tables on stdout, then one line `BENCH {...}` with every figure (by page size, then
 // scenario; the overlay's under `overlay`). Progress goes to stderr. Development knobs:
 // BENCH_SIZES=5000,20000 BENCH_WINDOW_MS=4000.
@@ -262,7 +267,12 @@ async function run() {
   }
   for (const h of startup.contentEvalHotspots ?? []) h.source = snippet(h.fn);
 
-  return { machine, rules, sizes, quietFps, startup, bySize, overlay, ingest, insights, checks, seconds: round((Date.now() - t0) / 1000) };
+  // --- the team collector: 1,000 installs × a month of uploads, SQLite (and PostgreSQL when
+  // DATABASE_URL is set: `npm run bench` runs under scripts/with-postgres.sh) --------------------
+  await browser.close();
+  browser = null;
+  const collector = collectorBench();
+  return { machine, rules, sizes, quietFps, startup, bySize, overlay, ingest, insights, collector, checks, seconds: round((Date.now() - t0) / 1000) };
 
   // ===========================================================================================
 
@@ -581,6 +591,16 @@ function roundAll(o) {
 }
 
 // ===============================================================================================
+/** collector/bench.mjs as its own process (it starts the collector as deployed); its figures. */
+function collectorBench() {
+  log('--- collector: load test (collector/bench.mjs)');
+  const ran = spawnSync(process.execPath, [join(ROOT, 'collector', 'bench.mjs')], { cwd: ROOT, env: process.env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const lines = (ran.stdout ?? '').trim().split('\n');
+  const json = lines.find((l) => l.startsWith('BENCH-COLLECTOR '));
+  if (!json) return { error: `collector bench broke (exit ${ran.status}): ${(ran.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`, lines };
+  return { ...JSON.parse(json.slice('BENCH-COLLECTOR '.length)), lines: lines.filter((l) => !l.startsWith('BENCH-COLLECTOR ')) };
+}
+
 function printReport(r) {
   const out = [];
   const p = (s = '') => out.push(s);
@@ -715,6 +735,10 @@ function printReport(r) {
   printOverlay(r.overlay, p, f);
   printIngest(r.ingest, p);
   printInsights(r.insights, p);
+  p('');
+  p('Collector (issue 6): load test on loopback, the collector as its own process (collector/bench.mjs)');
+  for (const line of r.collector?.lines ?? []) p(`  ${line}`);
+  if (r.collector?.error) p(`  ${r.collector.error}`);
 
   // --- targets ---
   const t = r.bySize[TARGET_SIZE];
@@ -749,6 +773,10 @@ function printReport(r) {
     const trends = ['month', 'week', 'year'].map((n) => iv[n]);
     v('insights: any view with its trend < 1 s (cold and warm)', trends.every((x) => x.coldMs < 1000 && x.warmMs < 1000), trends.map((x) => `${x.name} ${f(x.coldMs, 0)}/${f(x.warmMs, 0)} ms`).join(', ') + ` cold/warm (floor ${f(iv.year.floorMs, 0)} ms, raw scan ${f(r.insights.rawScan.scaledMs, 0)} ms, cube store ${f(iv.year.cubeStoreMs, 0)} ms)`);
   } else if (r.insights?.error) v('insights: tables shown < 1 s on a cold worker, no long task', false, r.insights.error);
+  if (r.collector && !r.collector.error) {
+    const kinds = ['sqlite', 'postgres'].filter((k) => r.collector[k]);
+    v('collector: nothing lost, nothing duplicated', r.collector.ok, kinds.map((k) => `${k}: ${r.collector[k].rps} req/s, p99 ${r.collector[k].p99Ms} ms, DB ${r.collector[k].dbMiB} MiB, lost ${r.collector[k].lost}, duplicated ${r.collector[k].duplicated}`).join('; ') + (r.collector.postgres ? '' : ' (PostgreSQL: run under scripts/with-postgres.sh)'));
+  } else v('collector: nothing lost, nothing duplicated', false, r.collector?.error ?? 'not run');
   v('content script evaluates in <= 5 ms', sn.contentEvalMs?.median <= 5, `${f(sn.contentEvalMs?.median, 2)} ms median CPU (max ${f(sn.contentEvalMs?.max, 2)}; wall ${f(sn.contentEvalWallMs?.median, 2)})`);
   p(`Targets at ${TARGET_SIZE} elements`);
   for (const x of verdicts) p(`  ${x.pass ? 'PASS' : 'FAIL'}  ${x.target.padEnd(56)} ${x.detail}`);
@@ -769,5 +797,5 @@ function printReport(r) {
     for (const c of r.checks) p(`${c.fatal ? 'HARNESS CHECK FAILED' : 'warning'}: ${c.what}`);
   }
   console.log(out.join('\n'));
-  console.log(`BENCH ${JSON.stringify({ ...r, targets: verdicts })}`);
+  console.log(`BENCH ${JSON.stringify({ ...r, collector: r.collector && { ...r.collector, lines: undefined }, targets: verdicts })}`);
 }
