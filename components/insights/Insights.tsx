@@ -60,7 +60,9 @@ export function Insights({ send, storage }: { send: Send; storage: Area }) {
       (r) => {
         const m = r as Meta | { error: string };
         setMeta(m);
-        if ('packs' in m && m.packs[0]) setPack(m.packs[0].id);
+        // insights.html?pack=<id> opens on that pack (a link from elsewhere); else the first.
+        const wanted = new URLSearchParams(location.search).get('pack');
+        if ('packs' in m && m.packs[0]) setPack((m.packs.find((p) => p.id === wanted) ?? m.packs[0]).id);
       },
       () => setMeta({ error: 'Could not reach the extension. Reload this page.' }),
     );

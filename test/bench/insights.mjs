@@ -165,7 +165,7 @@ export async function measureInsights({ extensionDir, log = () => {}, pack = 'de
     for (let i = 0; i < 3; i += 1) {
       await stopWorker(cdp, extensionId);
       const t0 = Date.now();
-      await page.goto(`${base}/insights.html`);
+      await page.goto(`${base}/insights.html?pack=${pack}`);
       await page.locator('[data-testid="table-friction"] tbody tr').first().waitFor({ timeout: 120_000 });
       const tables = Date.now() - t0;
       await page.locator('[data-testid="trend-loading"]').waitFor({ state: 'detached', timeout: 120_000 });
