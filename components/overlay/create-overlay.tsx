@@ -11,7 +11,7 @@
 import { Component, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useStore } from 'zustand';
-import type { OverlayPort } from '../../lib/content/coach';
+import type { OverlayPort, TooltipView } from '../../lib/content/coach';
 import { createTranslator, resolveUiLocale, type Translate } from '../../lib/i18n';
 import { createOverlayStore, type OverlayStore } from './overlay-store';
 import { overlayCss } from './styles';
@@ -107,9 +107,38 @@ export function createOverlay(document: Document, signal: AbortSignal, options: 
     { once: true },
   );
   const state = () => store.getState();
+  // Several tooltips asked for in one task (a screen's first pass finds them all) are drawn one
+  // per frame: the first at once, the others in the next frames. React renders and floating-ui
+  // measures each in its own task instead of all in one long task on a big page.
+  const queued: TooltipView[] = [];
+  let frameBusy = false;
+  const view = document.defaultView ?? window;
+  const nextFrame = () => {
+    frameBusy = true;
+    view.requestAnimationFrame(() => {
+      if (signal.aborted) return;
+      const next = queued.shift();
+      if (next) {
+        state().show(next);
+        nextFrame();
+      } else frameBusy = false;
+    });
+  };
   return {
-    show: (view) => state().show(view),
-    hide: (id) => state().hide(id),
+    show: (tooltip) => {
+      const waiting = queued.findIndex((q) => q.id === tooltip.id);
+      if (waiting >= 0) queued[waiting] = tooltip;
+      else if (frameBusy) queued.push(tooltip);
+      else {
+        state().show(tooltip);
+        nextFrame();
+      }
+    },
+    hide: (id) => {
+      const waiting = queued.findIndex((q) => q.id === id);
+      if (waiting >= 0) queued.splice(waiting, 1);
+      state().hide(id);
+    },
     showStep: (view, takeFocus = false) => state().showStep(view, takeFocus),
     setPanel: (panel) => state().setPanel(panel),
   };
