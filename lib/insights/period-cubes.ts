@@ -79,9 +79,11 @@ export function periodCubes(rollups: readonly AggregateRow[], pack: string, gran
         x.seen = day;
       }
     };
-    const add = (t: Acc, row: string, col: string, value: number) => {
+    const add = (t: Acc, row: string, col: string, value: number, presence = false) => {
       const id = row + '\u0000' + col;
       const c = t.cells.get(id);
+      // Presence tables (targets): a contributor-day adds 1 to a cell, once (lib/insights/tables.ts).
+      if (presence) value = c?.seen === day ? 0 : 1;
       if (!c) t.cells.set(id, { row, col, day: first, value, contributors: 1, seen: day });
       else {
         c.value += value;
@@ -106,7 +108,7 @@ export function periodCubes(rollups: readonly AggregateRow[], pack: string, gran
         const row = def.row(r);
         if (row === undefined) continue;
         if (table === 'stages') complete.add(row);
-        else for (const [col, value] of def.cols(r)) add(acc[table], row, col, value);
+        else for (const [col, value] of def.cols(r)) add(acc[table], row, col, value, def.presence === true);
       }
     }
     for (const row of [ACTIVE_ROW, ...complete]) add(acc.stages, row, STAGE_COL, 1);

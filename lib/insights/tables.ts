@@ -7,11 +7,14 @@
  *        (one upload batch; locally: one day of this browser's rollups)
  *   per-day entries + contributors per day ──tableFromCube──▶ suppress() ──▶ publish()
  *
- * Each table is one question over its own signal types. The exception is `targets`: the friction
- * signals that name a rule, by rule instead of by screen (friction without a target is not in
- * it, so its lines are not the friction table's). Residual risk, stated in docs/insights.md:
- * where every friction signal of a screen names a target, a friction cell equals the sum of
- * that screen's targets' cells, a link between two separately suppressed tables.
+ * Each table is one question over its own signal types. `targets` reads the same friction signals
+ * as `friction` (those that name a rule, by rule instead of by screen), so it does NOT count them:
+ * its cells are contributor-days affected (a contributor-day adds at most 1 to a cell, however
+ * many signals it had there). Counting signals in both would make a screen's friction cell the
+ * sum of its rules' target cells plus the unnamed rest, an equation across two separately
+ * suppressed tables from which a suppressed cell could be worked out; presence counts are not
+ * linked to signal counts by any equation. (Within `targets`, lines are still sums of cells,
+ * and suppress() protects them as in every table.)
  *
  * `stages` counts contributor-days: row <stage id> = days a contributor had that stage's checklist
  * complete (stage-complete is stored at most once per day per stage), row ACTIVE_ROW = contributor-
@@ -35,6 +38,8 @@ interface TableDefinition {
   row: (r: AggregateRow) => string | undefined;
   /** Columns and the part of the row's count in each (form-dwell: one per dwell bucket). */
   cols: (r: AggregateRow) => [col: string, value: number][];
+  /** Cells count contributor-days (presence), not signals: at most 1 per contributor-day. */
+  presence?: true;
 }
 
 const byType = (r: AggregateRow): [string, number][] => [[r.type, r.count]];
@@ -44,7 +49,7 @@ const frictionCols = (r: AggregateRow): [string, number][] =>
 /** What each published table is made of. */
 export const TABLES: Record<TableKind, TableDefinition> = {
   friction: { types: FRICTION_SIGNAL_TYPES, row: (r) => r.screen, cols: frictionCols },
-  targets: { types: FRICTION_SIGNAL_TYPES, row: (r) => r.rule, cols: frictionCols },
+  targets: { types: FRICTION_SIGNAL_TYPES, row: (r) => r.rule, cols: frictionCols, presence: true },
   walkthroughs: {
     types: ['walkthrough-started', 'walkthrough-step', 'walkthrough-completed', 'walkthrough-abandoned'],
     row: (r) => r.rule ?? '',
@@ -103,7 +108,15 @@ export function rollup(batch: { rows: readonly AggregateRow[] }): RollupEntry[] 
     if (existing) existing.value += value;
     else out.set(key, { ...e, value });
   };
+  const present = new Set<string>();
   const addCell = (base: { pack: string; table: TableKind; day: string }, row: string, col: string, value: number) => {
+    if (TABLES[base.table].presence) {
+      // A contributor-day counts once per cell of a presence table (see the header).
+      const id = JSON.stringify([base.pack, base.table, row, col]);
+      if (present.has(id)) return;
+      present.add(id);
+      value = 1;
+    }
     add({ ...base, axis: 'cell', row, col }, value);
     add({ ...base, axis: 'row', row, col: '' }, value);
     add({ ...base, axis: 'col', row: '', col }, value);

@@ -96,7 +96,7 @@ export function buildViews(data: InsightsData, meta: PackMeta | undefined, filte
   const targets = t.rows.filter(inStageOrAny(stage, meta)).sort((a, b) => order(t.row(b)) - order(t.row(a)) || (a < b ? -1 : 1)).slice(0, 20);
   views.push({
     id: 'targets',
-    title: 'Top friction targets',
+    title: 'Top friction targets (contributor-days affected)',
     columns: ['target', 'title', ...t.cols, 'total'],
     rows: targets.map((r) => [r, title(r), ...t.cols.map((c) => t.cell(r, c)), t.row(r)]),
   });

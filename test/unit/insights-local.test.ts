@@ -40,7 +40,8 @@ describe('local insights (this browser: a day is a contributor-day)', () => {
         { row: 'week-1', col: STAGE_COL, value: 30, suppressed: null },
       ]),
     );
-    expect(thirty.tables.targets!.cells).toContainEqual({ row: 'demo/contacts.tooltips#a', col: 'rage-click', value: 90, suppressed: null });
+    // Targets count contributor-days affected (not the 3 signals a day): 30.
+    expect(thirty.tables.targets!.cells).toContainEqual({ row: 'demo/contacts.tooltips#a', col: 'rage-click', value: 30, suppressed: null });
 
     const three = localInsights(usage(3), { pack: 'demo', period: '2026-11', trend: 3, k: 5 });
     for (const kind of TABLE_KINDS) {

@@ -147,7 +147,7 @@ for (const adapter of ADAPTERS) {
 }
 
 describe('storage helpers', () => {
-  it('rollup: each cell, row, column and table a batch touches, once, with its sum; in key order', () => {
+  it('rollup: each cell, row, column and table a batch touches, once, with its sum (targets: 1, a contributor-day affected); in key order', () => {
     const b = batch([
       row({ type: 'form-dwell', count: 3, durations: { 'under-30s': 1, 'over-15m': 2, '30s-2m': 0 } }),
       row({ type: 'rage-click', count: 2, rule: 'demo/contacts.tooltips#a' }),
@@ -170,10 +170,10 @@ describe('storage helpers', () => {
       'stages row (active)  1',
       'stages total   1',
       // Friction that names a rule, by rule.
-      'targets cell demo/contacts.tooltips#a rage-click 2',
-      'targets col  rage-click 2',
-      'targets row demo/contacts.tooltips#a  2',
-      'targets total   2',
+      'targets cell demo/contacts.tooltips#a rage-click 1',
+      'targets col  rage-click 1',
+      'targets row demo/contacts.tooltips#a  1',
+      'targets total   1',
       'tips cell demo/contacts.tooltips#a tip-shown 4',
       'tips col  tip-shown 4',
       'tips row demo/contacts.tooltips#a  4',
