@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import type { Send } from './sections';
 import type { PackListEntry, RemoteEntry } from '../../lib/packs/pack-manager';
+import { Lock } from './Lock';
 
 interface ListReply {
   packs: PackListEntry[];
@@ -14,7 +15,6 @@ interface ListReply {
 }
 type Reply = { ok?: boolean; error?: string; diagnostics?: Array<{ file: string; line: number; column: number; message: string }> };
 
-const Lock = () => <span className="lock">🔒 set by your organisation</span>;
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 /** The pack manager: which packs are in force, from where, their health, stage and switches. */

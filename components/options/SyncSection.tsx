@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { SYNC_STATE_KEY } from '../../lib/sync/sync-config';
 import type { SyncStatus } from '../../lib/sync/sync-page';
 import type { Send } from './sections';
+import { Lock } from './Lock';
 
 interface SharedComment {
   id: number;
@@ -15,7 +16,6 @@ interface SharedComment {
 }
 
 const when = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toLocaleString());
-const Lock = () => <span className="lock">🔒 set by your organisation</span>;
 
 /**
  * Sync: where daily aggregates go (endpoint, token, on/off), its status in plain words, and which

@@ -17,7 +17,7 @@ import { minK, type ReadPolicy } from '../policy/policy';
 import { getPeriodCubes, listComments, listRollups, putPeriodCubes, reconcilePeriodCubes, type CoachDatabase, type StoredPeriodCube } from '../store/database';
 import { parsePeriod } from '../sync/payload';
 import { consecutivePeriods, insightsFromCubes, insightsMessageSchema, packMeta } from './local';
-import { checkToken, isFinished, PeriodCubeCache, periodCubes, type ChangeToken, type PeriodCube } from './period-cubes';
+import { checkToken, holdsAnyDay, isFinished, PeriodCubeCache, periodCubes, type ChangeToken, type PeriodCube } from './period-cubes';
 import { changeToken, daysBetween, readPackRollups, signalDaysAfter } from './read-rollups';
 
 export interface InsightsDeps {
@@ -58,10 +58,13 @@ export function createInsightsHandler(deps: InsightsDeps) {
     const { cubes, comments } = await deps.db(async (db) => {
       // Bring the cache up to date first; the token is read before the rollups that fill it.
       const token = await changeToken(db);
+      // Both caches usually lag by the same signals: read their days once per id.
+      const daysAfter = new Map<number, Promise<Set<string> | undefined>>();
+      const touchedDays = (id: number) => daysAfter.get(id) ?? daysAfter.set(id, signalDaysAfter(db, id)).get(id)!;
       const check = cache.check(token);
       if (check.action === 'clear') cache.clear();
       else if (check.action === 'days-after') {
-        const days = await signalDaysAfter(db, check.id);
+        const days = await touchedDays(check.id);
         if (days) cache.dropDays(days);
         else cache.clear();
       }
@@ -70,12 +73,12 @@ export function createInsightsHandler(deps: InsightsDeps) {
       await reconcilePeriodCubes(db, token, async (stored: ChangeToken | undefined) => {
         const verdict = checkToken(stored, token);
         if (verdict.action !== 'days-after') return verdict.action;
-        const days = await signalDaysAfter(db, verdict.id);
+        const days = await touchedDays(verdict.id);
         if (!days) return 'clear';
         const touched = [...days];
         return (_pack, period) => {
           const range = parsePeriod(period);
-          return range === undefined || touched.some((d) => d >= range.from && d <= range.to);
+          return range === undefined || holdsAnyDay(range, touched);
         };
       });
       const cubes = new Map<string, PeriodCube>();

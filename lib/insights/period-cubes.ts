@@ -152,6 +152,9 @@ export interface ChangeToken {
   firstRollup?: string;
 }
 
+/** Does a period (its first and last day) hold any of these days? */
+export const holdsAnyDay = (range: { from: string; to: string }, days: readonly string[]): boolean => days.some((d) => d >= range.from && d <= range.to);
+
 export type TokenCheck = { action: 'keep' } | { action: 'clear' } | { action: 'days-after'; id: number };
 
 /**
@@ -191,7 +194,7 @@ export class PeriodCubeCache {
   /** Drop the periods that hold any of these days (their rollups changed). */
   dropDays(days: Iterable<string>): void {
     const list = [...days];
-    for (const [key, e] of this.entries) if (list.some((d) => d >= e.from && d <= e.to)) this.entries.delete(key);
+    for (const [key, e] of this.entries) if (holdsAnyDay(e, list)) this.entries.delete(key);
   }
 
   get(pack: string, period: string): PeriodCube | undefined {

@@ -281,20 +281,25 @@ export class Uploader {
     }
   }
 
+  /** POST a body to the collector's batches endpoint with the org token; the JSON answer, if any. */
+  private async post(config: SyncConfig, body: string, signal: AbortSignal): Promise<{ response: Response; body: unknown }> {
+    const response = await this.deps.fetch(batchesUrl(config.endpoint), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json' },
+      body,
+      signal,
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+    return { response, body: await response.json().catch(() => undefined) };
+  }
+
   /** One POST of a stored batch, exactly as stored, with a timeout below the worker's 30 s limit. */
   async send(outgoing: OutgoingBatch, config: SyncConfig, tuning: Pick<Tuning, 'timeoutMs'>): Promise<SendResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), tuning.timeoutMs);
     try {
-      const response = await this.deps.fetch(batchesUrl(config.endpoint), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(outgoing.batch),
-        signal: controller.signal,
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-      const body: unknown = await response.json().catch(() => undefined);
+      const { response, body } = await this.post(config, JSON.stringify(outgoing.batch), controller.signal);
       const error = errorResponseSchema.safeParse(body);
       const message = error.success ? error.data.message + (error.data.issues?.length ? ` (${error.data.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '') : `HTTP ${response.status}`;
       if (response.status === 200 || response.status === 201) {
@@ -322,15 +327,7 @@ export class Uploader {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), tuning.timeoutMs);
     try {
-      const response = await this.deps.fetch(batchesUrl(config.endpoint), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${config.token}`, 'Content-Type': 'application/json' },
-        body: '{}',
-        signal: controller.signal,
-        credentials: 'omit',
-        cache: 'no-store',
-      });
-      const body: unknown = await response.json().catch(() => undefined);
+      const { response, body } = await this.post(config, '{}', controller.signal);
       const error = errorResponseSchema.safeParse(body);
       if (response.status === 400 && error.success && error.data.error === 'invalid-batch') return { ok: true, message: 'Connected: the collector accepted the token.' };
       if (response.status === 401 || response.status === 403) return { ok: false, message: describeFailure(response.status, '') };

@@ -5,18 +5,9 @@ import { addSignals, listRollups, openCoachDb, pruneSignals, wipeAll, type Store
 import { rollUp, toAggregateRow } from '../../lib/store/rollup';
 import { aggregateRowSchema } from '../../lib/sync/payload';
 import { DWELL_BUCKETS } from '../../lib/signals/detectors/detection';
+import { storedSignal } from '../support/stored-signal';
 
-const signal = (over: Partial<StoredSignal> = {}): StoredSignal => ({
-  type: 'tip-shown',
-  day: '2026-11-28',
-  crm: 'acme',
-  pack: 'acme',
-  packVersion: '1.0.0',
-  screen: 'acme/home',
-  rule: 'acme/home.tooltips#hello',
-  extensionVersion: '0.1.0',
-  ...over,
-});
+const signal = storedSignal;
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();

@@ -8,18 +8,9 @@ import { ProgressStore } from '../../lib/background/progress-store';
 import { readContext, readSettings, updateSettings } from '../../lib/background/settings';
 import { compileRules } from '../../lib/rules/compile';
 import { addSignals, countSignals, DB_NAME, DB_VERSION, listRollups, listSignals, openCoachDb, type StoredSignal } from '../../lib/store/database';
+import { storedSignal } from '../support/stored-signal';
 
-const record = (over: Partial<StoredSignal> = {}): StoredSignal => ({
-  type: 'tip-shown',
-  day: '2026-11-28',
-  crm: 'acme',
-  pack: 'acme',
-  packVersion: '1.0.0',
-  screen: 'acme/home',
-  rule: 'acme/home.tooltips#hello',
-  extensionVersion: '0.1.0',
-  ...over,
-});
+const record = storedSignal;
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
